@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace CommerceKit;
+
+[OptionsValidator]
+internal sealed partial class CommerceKitOptionsValidator : IValidateOptions<CommerceKitOptions>;

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using StackExchange.Redis;
+
+namespace CommerceKit.Redis;
+
+/// <summary>Options for the Redis connection every CommerceKit Redis backend shares.</summary>
+public sealed class RedisOptions
+{
+    /// <summary>
+    /// The StackExchange.Redis configuration string, for example <c>"127.0.0.1:6379"</c> or
+    /// <c>"node1:6379,node2:6379,password=…,ssl=true"</c>. Required unless <see cref="ConnectionFactory"/> is set.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Configuration { get; set; }
+
+    /// <summary>
+    /// Creates the connection instead of <see cref="Configuration"/>, for an application that wants CommerceKit
+    /// to share a multiplexer it already has. CommerceKit does not dispose a multiplexer it did not create.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Func<CancellationToken, Task<IConnectionMultiplexer>>? ConnectionFactory { get; set; }
+
+    /// <summary>How long the first connection attempt may take before it fails with <see cref="BackendUnavailableException"/>.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many times an operation is retried when Redis refused it before running it (no connection, the server
+    /// still loading, the cluster reconfiguring). An operation that may have run is never retried.
+    /// </summary>
+    /// <value>The default value is 3.</value>
+    [Range(0, 10)]
+    public int RetryAttempts { get; set; } = 3;
+
+    /// <summary>The delay before the first retry; later retries back off exponentially, with jitter.</summary>
+    /// <value>The default value is 50 milliseconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace CommerceKit.Redis;
+
+[OptionsValidator]
+internal sealed partial class RedisOptionsValidator : IValidateOptions<RedisOptions>;
