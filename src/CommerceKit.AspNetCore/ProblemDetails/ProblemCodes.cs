@@ -1,0 +1,20 @@
+namespace CommerceKit.AspNetCore.ProblemDetails;
+
+/// <summary>The machine-readable <c>code</c> values CommerceKit puts in its problem details.</summary>
+public static class ProblemCodes
+{
+    /// <summary>The name of the problem-details extension member that carries the code.</summary>
+    public const string ExtensionName = "code";
+
+    /// <summary>A backend (Redis, PostgreSQL) is unavailable; the request was not carried out (503).</summary>
+    public const string BackendUnavailable = "backend_unavailable";
+
+    /// <summary>The request is malformed or fails validation (400).</summary>
+    public const string InvalidRequest = "invalid_request";
+
+    /// <summary>The resource does not exist, or is not the caller's to see (404).</summary>
+    public const string NotFound = "not_found";
+
+    /// <summary>An unexpected server error (500).</summary>
+    public const string InternalError = "internal_error";
+}

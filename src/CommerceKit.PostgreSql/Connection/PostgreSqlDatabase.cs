@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using CommerceKit.PostgreSql.Schema;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace CommerceKit.PostgreSql.Connection;
+
+/// <summary>
+/// The data source every CommerceKit PostgreSQL backend shares: opens connections (retrying a failed open, which
+/// cannot have run anything), turns an outage into <see cref="BackendUnavailableException"/>, and creates each
+/// component's schema once per process.
+/// </summary>
+internal sealed class PostgreSqlDatabase : IAsyncDisposable
+{
+    // pg_advisory_xact_lock key that serialises schema creation across instances starting together:
+    // CREATE ... IF NOT EXISTS alone can still fail with a unique violation when two sessions race.
+    private const long SchemaLockKey = 0x436F_6D6D_4B69_7453; // "CommKitS"
+
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _openPipeline;
+    private readonly bool _ownsDataSource;
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _ensuredComponents = new(StringComparer.Ordinal);
+
+    public PostgreSqlDatabase(IOptions<PostgreSqlOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    {
+        var value = options.Value;
+        _logger = loggerFactory?.CreateLogger<PostgreSqlDatabase>() ?? NullLogger<PostgreSqlDatabase>.Instance;
+        _ownsDataSource = value.DataSource is null;
+        DataSource = value.DataSource ?? new NpgsqlDataSourceBuilder(value.ConnectionString)
+            .UseLoggerFactory(loggerFactory)
+            .Build();
+        Schema = value.Schema;
+        Server = Describe(DataSource.ConnectionString);
+        _openPipeline = BuildPipeline(value, timeProvider, _logger);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The schema name, validated by the options to be a plain identifier.</summary>
+    public string Schema { get; }
+
+    /// <summary>The host and database, for messages: never the password.</summary>
+    public string Server { get; }
+
+    /// <summary>Opens a connection, or throws <see cref="BackendUnavailableException"/>.</summary>
+    public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _openPipeline.ExecuteAsync(
+                static (dataSource, token) => dataSource.OpenConnectionAsync(token),
+                DataSource,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
+        {
+            throw PostgreSqlFailures.Unavailable(Server, exception);
+        }
+    }
+
+    /// <summary>
+    /// Runs one operation on an open connection and turns an outage into <see cref="BackendUnavailableException"/>.
+    /// The operation itself is not retried: it may have run.
+    /// </summary>
+    public async Task<TResult> ExecuteAsync<TState, TResult>(
+        Func<NpgsqlConnection, TState, CancellationToken, Task<TResult>> operation,
+        TState state,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await operation(connection, state, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
+            {
+                throw PostgreSqlFailures.Unavailable(Server, exception);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates a component's tables when missing: runs its idempotent SQL script (see <see cref="SchemaScripts"/>)
+    /// in one transaction under an advisory lock, at most once per process when it succeeds.
+    /// </summary>
+    public Task EnsureSchemaAsync(string component, string sql, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(component);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+
+        var ensured = _ensuredComponents.GetOrAdd(component, _ => new Lazy<Task>(() => CreateSchemaAsync(component, sql)));
+        return AwaitOrForgetFailureAsync(component, ensured, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task AwaitOrForgetFailureAsync(string component, Lazy<Task> ensured, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ensured.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (ensured.Value.IsFaulted)
+        {
+            // A failed attempt (say, the server was down) must not be remembered: the next call tries again.
+            _ensuredComponents.TryRemove(new KeyValuePair<string, Lazy<Task>>(component, ensured));
+            throw;
+        }
+    }
+
+    private Task CreateSchemaAsync(string component, string sql) =>
+        ExecuteAsync(
+            static async (connection, context, token) =>
+            {
+                var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    await RunAsync(connection, transaction, "SELECT pg_advisory_xact_lock($1)", SchemaLockKey, token).ConfigureAwait(false);
+                    await RunAsync(connection, transaction, SchemaScripts.Render(SchemaScripts.Core, context.Database.Schema), null, token).ConfigureAwait(false);
+                    await RunAsync(connection, transaction, SchemaScripts.Render(context.Sql, context.Database.Schema), null, token).ConfigureAwait(false);
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                }
+
+                PostgreSqlLog.SchemaEnsured(context.Database._logger, context.Database.Schema, context.Component);
+                return true;
+            },
+            (Database: this, Component: component, Sql: sql),
+            CancellationToken.None);
+
+    private static async Task RunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object? parameter, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            if (parameter is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static ResiliencePipeline BuildPipeline(PostgreSqlOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (options.RetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                // Opening a connection runs nothing, so every outage while opening is safe to retry.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(PostgreSqlFailures.IsOutage),
+                MaxRetryAttempts = options.RetryAttempts,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = arguments =>
+                {
+                    PostgreSqlLog.Retrying(logger, arguments.AttemptNumber + 1, arguments.Outcome.Exception);
+                    return default;
+                },
+            });
+        }
+
+        return builder.Build();
+    }
+
+    private static string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+}

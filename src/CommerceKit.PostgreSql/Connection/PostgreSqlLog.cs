@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace CommerceKit.PostgreSql.Connection;
+
+internal static partial class PostgreSqlLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Retrying to open a PostgreSQL connection (attempt {Attempt})")]
+    public static partial void Retrying(ILogger logger, int attempt, Exception? exception);
+
+    [LoggerMessage(2, LogLevel.Information, "Ensured PostgreSQL schema {Schema} for {Component}")]
+    public static partial void SchemaEnsured(ILogger logger, string schema, string component);
+}

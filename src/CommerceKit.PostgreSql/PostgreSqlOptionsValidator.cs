@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace CommerceKit.PostgreSql;
+
+[OptionsValidator]
+internal sealed partial class PostgreSqlOptionsValidator : IValidateOptions<PostgreSqlOptions>;
