@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Diagnostics;
+using CommerceKit.TestServers;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CommerceKit.Redis.Tests;
+
+/// <summary>Each test starts its own redis-server, because it kills it.</summary>
+public sealed class RedisOutageTests
+{
+    private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task The_shared_connection_recovers_after_redis_server_is_killed_and_restarted()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var services = RedisTestServices.Create(server.Configuration);
+        var connection = services.Connection();
+        var key = connection.Keys.For("test", "outage", "value");
+        await connection.ExecuteAsync((db, k) => db.StringSetAsync(k, "before"), key, default);
+
+        server.Kill();
+        var outage = await Assert.ThrowsAsync<BackendUnavailableException>(
+            () => connection.ExecuteAsync((db, k) => db.StringGetAsync(k), key, default));
+        Assert.Equal("redis", outage.Backend);
+
+        await server.RestartAsync();
+        await EventuallyAsync(() => connection.ExecuteAsync((db, k) => db.StringSetAsync(k, "after"), key, default));
+
+        Assert.Equal("after", (string?)await connection.ExecuteAsync((db, k) => db.StringGetAsync(k), key, default));
+        Assert.Same(await connection.GetMultiplexerAsync(default), await connection.GetMultiplexerAsync(default));
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_at_first_use_fails_clearly_and_a_later_use_connects()
+    {
+        var port = FreePorts.Next();
+        await using var services = RedisTestServices.Create($"127.0.0.1:{port}", o => o.ConnectTimeout = TimeSpan.FromMilliseconds(500));
+        var connection = services.Connection();
+
+        var failure = await Assert.ThrowsAsync<BackendUnavailableException>(
+            () => connection.ExecuteAsync((db, _) => db.PingAsync(), 0, default));
+        Assert.Contains($"127.0.0.1:{port}", failure.Message, StringComparison.Ordinal);
+        Assert.IsType<StackExchange.Redis.RedisConnectionException>(failure.InnerException);
+
+        await using var server = await RedisServer.StartAsync(port);
+        var latency = await connection.ExecuteAsync((db, _) => db.PingAsync(), 0, default);
+        Assert.True(latency >= TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Health_check_is_unhealthy_while_redis_is_down()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var services = RedisTestServices.Create(server.Configuration);
+        await services.Connection().GetMultiplexerAsync(default);
+
+        server.Kill();
+        var result = await HealthChecks.RunAsync(services, "commercekit-redis", builder => builder.AddCommerceKitRedis());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.IsType<BackendUnavailableException>(result.Exception);
+    }
+
+    private static async Task EventuallyAsync(Func<Task> action)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (BackendUnavailableException) when (clock.Elapsed < RecoveryDeadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using CommerceKit.ConformanceTests.Fixtures;
+using CommerceKit.Redis;
+using CommerceKit.Redis.Connection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommerceKit.Redis.Tests;
+
+/// <summary>Builds CommerceKit's Redis services the way an application registers them.</summary>
+internal static class RedisTestServices
+{
+    public static ServiceProvider Create(string configuration, Action<RedisOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddCommerceKit(o => o.KeyPrefix = TestEnvironment.UniqueKeyPrefix())
+            .AddRedis(o =>
+            {
+                o.Configuration = configuration;
+                configure?.Invoke(o);
+            });
+        return services.BuildServiceProvider();
+    }
+
+    public static RedisConnection Connection(this ServiceProvider services) => services.GetRequiredService<RedisConnection>();
+}
