@@ -16,9 +16,12 @@ internal static class SchemaScripts
     /// <summary>Loads an embedded script by its path in this project, for example <c>Locking/locking.sql</c>.</summary>
     public static string Load(string path)
     {
-        var name = "CommerceKit.PostgreSql." + path.Replace('/', '.');
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+        // Resource names keep the folder separator of the machine that built the package.
+        var assembly = Assembly.GetExecutingAssembly();
+        var expected = "CommerceKit.PostgreSql/" + path;
+        var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.Replace('\\', '/') == expected)
             ?? throw new InvalidOperationException($"The SQL script '{path}' is not embedded in CommerceKit.PostgreSql.");
+        using var stream = assembly.GetManifestResourceStream(name)!;
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

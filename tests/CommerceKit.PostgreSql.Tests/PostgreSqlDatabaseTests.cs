@@ -1,0 +1,71 @@
+using CommerceKit.ConformanceTests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace CommerceKit.PostgreSql.Tests;
+
+public sealed class PostgreSqlDatabaseTests(PostgreSqlServerFixture postgres) : IClassFixture<PostgreSqlServerFixture>
+{
+    private const string SampleTable = """
+        CREATE TABLE IF NOT EXISTS __SCHEMA__.sample (id bigint PRIMARY KEY, name text NOT NULL);
+        CREATE INDEX IF NOT EXISTS sample_name ON __SCHEMA__.sample (name);
+        """;
+
+    [Fact]
+    public async Task A_row_written_through_the_shared_data_source_reads_back()
+    {
+        await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString, o => o.Schema = "round_trip");
+        var database = services.Database();
+        await database.EnsureSchemaAsync("sample", SampleTable, default);
+
+        await database.ScalarAsync<int>("INSERT INTO round_trip.sample (id, name) VALUES ($1, $2)", 1L, "hello");
+        var name = await database.ScalarAsync<string>("SELECT name FROM round_trip.sample WHERE id = $1", 1L);
+
+        Assert.Equal("hello", name);
+    }
+
+    [Fact]
+    public async Task Schema_creation_is_idempotent_and_safe_when_many_instances_start_at_once()
+    {
+        var instances = Enumerable.Range(0, 8)
+            .Select(_ => PostgreSqlTestServices.Create(postgres.ConnectionString, o => o.Schema = "concurrent_start"))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(instances.Select(services => services.Database().EnsureSchemaAsync("sample", SampleTable, default)));
+            await instances[0].Database().EnsureSchemaAsync("sample", SampleTable, default);
+
+            var tables = await instances[0].Database().ScalarAsync<long>(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", "concurrent_start", "sample");
+            Assert.Equal(1, tables);
+        }
+        finally
+        {
+            foreach (var services in instances)
+            {
+                await services.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_data_source_is_exposed_to_the_application()
+    {
+        await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString);
+
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+
+        Assert.Same(services.Database().DataSource, dataSource);
+    }
+
+    [Fact]
+    public async Task Health_check_is_healthy_when_postgresql_answers()
+    {
+        await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString);
+
+        var result = await services.CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+    }
+}
