@@ -1,0 +1,66 @@
+using System.Buffers.Text;
+using System.Text;
+using CommerceKit.AspNetCore.ProblemDetails;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CommerceKit.ReferenceShop.Catalog;
+
+/// <summary><c>GET /products</c> and <c>GET /products/{sku}</c>.</summary>
+internal static class ProductEndpoints
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapProductEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/products", ListProducts);
+        endpoints.MapGet("/products/{sku}", GetProduct);
+        return endpoints;
+    }
+
+    private static Results<Ok<ProductPage>, ProblemHttpResult> ListProducts(InMemoryCatalog catalog, string? limit, string? cursor)
+    {
+        var size = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > MaxPageSize))
+        {
+            return CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, $"'limit' must be a whole number from 1 to {MaxPageSize}.");
+        }
+
+        string? afterSku = null;
+        if (cursor is not null && !TryDecodeCursor(cursor, out afterSku))
+        {
+            return CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, "'cursor' is not a cursor this API returned.");
+        }
+
+        var (items, hasMore) = catalog.Page(afterSku, size);
+        var summaries = items.Select(p => new ProductSummary(p.Sku, p.Name, p.PriceCents, p.Currency, p.OnHand)).ToList();
+        return TypedResults.Ok(new ProductPage(summaries, hasMore ? EncodeCursor(items[^1].Sku) : null));
+    }
+
+    private static Results<Ok<ProductDetail>, ProblemHttpResult> GetProduct(InMemoryCatalog catalog, string sku) =>
+        catalog.Find(sku) is { } p
+            ? TypedResults.Ok(new ProductDetail(p.Sku, p.Name, p.Description, p.PriceCents, p.Currency, p.OnHand))
+            : CommerceKitProblems.Problem(404, "product_not_found", "No product has this SKU.");
+
+    // The cursor is opaque to clients: base64url of the last SKU of the previous page.
+    private static string EncodeCursor(string sku) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(sku));
+
+    private static bool TryDecodeCursor(string cursor, out string? sku)
+    {
+        sku = null;
+        if (cursor.Length is 0 or > 512)
+        {
+            return false;
+        }
+
+        try
+        {
+            sku = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            return KeyGuard.IsValid(sku);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
