@@ -36,7 +36,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     public static async Task<PostgreSqlServer> StartAsync()
     {
         var runAs = Environment.IsPrivilegedProcess ? UnprivilegedUser() : null;
-        var root = Directory.CreateTempSubdirectory("commercekit-postgres-").FullName;
+        var root = TempDirectory.Create("commercekit-postgres-");
         var server = new PostgreSqlServer(FreePorts.Next(), root, runAs);
         if (runAs is not null)
         {
@@ -86,15 +86,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A temp directory left behind is harmless; the OS clears /tmp.
-        }
-
+        TempDirectory.TryDelete(Root);
         return ValueTask.CompletedTask;
     }
 

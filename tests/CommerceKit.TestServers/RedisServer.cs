@@ -27,7 +27,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var server = new RedisServer(
             port ?? FreePorts.Next(),
-            System.IO.Directory.CreateTempSubdirectory("commercekit-redis-").FullName,
+            TempDirectory.Create("commercekit-redis-"),
             extraArguments);
         await server.StartProcessAsync();
         return server;
@@ -50,15 +50,7 @@ public sealed class RedisServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp directory left behind is harmless; the OS clears /tmp.
-        }
-
+        TempDirectory.TryDelete(Directory);
         return ValueTask.CompletedTask;
     }
 

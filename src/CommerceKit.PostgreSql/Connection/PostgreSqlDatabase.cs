@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using CommerceKit.PostgreSql.Schema;
+using CommerceKit.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
-using Polly.Retry;
 
 namespace CommerceKit.PostgreSql.Connection;
 
@@ -154,29 +154,14 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         }
     }
 
-    private static ResiliencePipeline BuildPipeline(PostgreSqlOptions options, TimeProvider timeProvider, ILogger logger)
-    {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        if (options.RetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                // Opening a connection runs nothing, so every outage while opening is safe to retry.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(PostgreSqlFailures.IsOutage),
-                MaxRetryAttempts = options.RetryAttempts,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                OnRetry = arguments =>
-                {
-                    PostgreSqlLog.Retrying(logger, arguments.AttemptNumber + 1, arguments.Outcome.Exception);
-                    return default;
-                },
-            });
-        }
-
-        return builder.Build();
-    }
+    // Opening a connection runs nothing, so every outage while opening is safe to retry.
+    private static ResiliencePipeline BuildPipeline(PostgreSqlOptions options, TimeProvider timeProvider, ILogger logger) =>
+        RetryPipelines.Create(
+            options.RetryAttempts,
+            options.RetryDelay,
+            PostgreSqlFailures.IsOutage,
+            timeProvider,
+            (attempt, exception) => PostgreSqlLog.Retrying(logger, attempt, exception));
 
     private static string Describe(string connectionString)
     {

@@ -1,10 +1,10 @@
 using System.Net;
 using CommerceKit.Redis.Keys;
+using CommerceKit.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
 using StackExchange.Redis;
 
 namespace CommerceKit.Redis.Connection;
@@ -190,28 +190,13 @@ internal sealed class RedisConnection : IAsyncDisposable
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
         RedisLog.ConnectionRestored(_logger, Describe(e.EndPoint));
 
-    private static ResiliencePipeline BuildPipeline(RedisOptions options, TimeProvider timeProvider, ILogger logger)
-    {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        if (options.RetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(RedisFailures.IsSafeToRetry),
-                MaxRetryAttempts = options.RetryAttempts,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                OnRetry = arguments =>
-                {
-                    RedisLog.Retrying(logger, arguments.AttemptNumber + 1, arguments.Outcome.Exception);
-                    return default;
-                },
-            });
-        }
-
-        return builder.Build();
-    }
+    private static ResiliencePipeline BuildPipeline(RedisOptions options, TimeProvider timeProvider, ILogger logger) =>
+        RetryPipelines.Create(
+            options.RetryAttempts,
+            options.RetryDelay,
+            RedisFailures.IsSafeToRetry,
+            timeProvider,
+            (attempt, exception) => RedisLog.Retrying(logger, attempt, exception));
 
     private static string DescribeEndpoints(string configuration)
     {
