@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.TestServers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -24,19 +24,7 @@ public sealed class PostgreSqlOutageTests
         Assert.Equal(HealthStatus.Unhealthy, (await services.CheckHealthAsync()).Status);
 
         await server.RestartAsync();
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                Assert.Equal(2, await database.ScalarAsync<int>("SELECT 2"));
-                break;
-            }
-            catch (BackendUnavailableException) when (clock.Elapsed < RecoveryDeadline)
-            {
-                await Task.Delay(100);
-            }
-        }
+        await Eventually.BackendServesAsync(async () => Assert.Equal(2, await database.ScalarAsync<int>("SELECT 2")), RecoveryDeadline);
 
         Assert.Equal(HealthStatus.Healthy, (await services.CheckHealthAsync()).Status);
     }

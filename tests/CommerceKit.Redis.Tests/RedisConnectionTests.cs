@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.Redis.Scripting;
 using StackExchange.Redis;
@@ -66,7 +65,7 @@ public sealed class RedisConnectionTests(RedisServerFixture redis) : IClassFixtu
     {
         await using var services = RedisTestServices.Create(redis.Configuration);
 
-        var result = await HealthChecks.RunAsync(services, "commercekit-redis", builder => builder.AddCommerceKitRedis());
+        var result = await services.CheckHealthAsync();
 
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, result.Status);
     }

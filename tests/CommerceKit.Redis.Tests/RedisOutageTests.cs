@@ -1,5 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using System.Diagnostics;
+using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.TestServers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -25,7 +24,7 @@ public sealed class RedisOutageTests
         Assert.Equal("redis", outage.Backend);
 
         await server.RestartAsync();
-        await EventuallyAsync(() => connection.ExecuteAsync((db, k) => db.StringSetAsync(k, "after"), key, default));
+        await Eventually.BackendServesAsync(() => connection.ExecuteAsync((db, k) => db.StringSetAsync(k, "after"), key, default), RecoveryDeadline);
 
         Assert.Equal("after", (string?)await connection.ExecuteAsync((db, k) => db.StringGetAsync(k), key, default));
         Assert.Same(await connection.GetMultiplexerAsync(default), await connection.GetMultiplexerAsync(default));
@@ -56,26 +55,9 @@ public sealed class RedisOutageTests
         await services.Connection().GetMultiplexerAsync(default);
 
         server.Kill();
-        var result = await HealthChecks.RunAsync(services, "commercekit-redis", builder => builder.AddCommerceKitRedis());
+        var result = await services.CheckHealthAsync();
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.IsType<BackendUnavailableException>(result.Exception);
-    }
-
-    private static async Task EventuallyAsync(Func<Task> action)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                await action();
-                return;
-            }
-            catch (BackendUnavailableException) when (clock.Elapsed < RecoveryDeadline)
-            {
-                await Task.Delay(100);
-            }
-        }
     }
 }

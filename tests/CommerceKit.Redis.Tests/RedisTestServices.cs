@@ -1,7 +1,7 @@
 using CommerceKit.ConformanceTests.Fixtures;
-using CommerceKit.Redis;
 using CommerceKit.Redis.Connection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CommerceKit.Redis.Tests;
 
@@ -10,15 +10,19 @@ internal static class RedisTestServices
 {
     public static ServiceProvider Create(string configuration, Action<RedisOptions>? configure = null)
     {
-        var services = new ServiceCollection();
+        var services = new ServiceCollection().AddLogging();
         services.AddCommerceKit(o => o.KeyPrefix = TestEnvironment.UniqueKeyPrefix())
             .AddRedis(o =>
             {
                 o.Configuration = configuration;
                 configure?.Invoke(o);
             });
+        services.AddHealthChecks().AddCommerceKitRedis();
         return services.BuildServiceProvider();
     }
 
     public static RedisConnection Connection(this ServiceProvider services) => services.GetRequiredService<RedisConnection>();
+
+    public static async Task<HealthReportEntry> CheckHealthAsync(this ServiceProvider services) =>
+        (await services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["commercekit-redis"];
 }

@@ -7,40 +7,39 @@ namespace CommerceKit.TestServers;
 /// <summary>
 /// A real <c>postgres</c> on a free loopback port with its data in a temporary directory. PostgreSQL refuses to
 /// run as root, so when the tests run as root the server runs as the <c>postgres</c> user (or <c>nobody</c>).
-/// Durability is switched off (<c>fsync=off</c>): tests need speed, and a SIGKILL still loses no committed data.
+/// Durability is switched off (<c>fsync=off</c>): tests need speed, and a SIGKILL of the server (not of the
+/// machine) still loses no committed data. A restart after a kill recovers like after a crash.
 /// </summary>
-public sealed class PostgreSqlServer : IAsyncDisposable
+public sealed class PostgreSqlServer : LocalServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly string _dataDirectory;
     private readonly string? _runAs;
-    private ServerProcess? _process;
 
     private PostgreSqlServer(int port, string root, string? runAs)
+        : base(port, root)
     {
-        Port = port;
-        Root = root;
         _dataDirectory = Path.Combine(root, "data");
         _runAs = runAs;
     }
 
-    public int Port { get; }
-
-    public string Root { get; }
-
     /// <summary>The connection string of the <c>postgres</c> database as superuser <c>postgres</c>.</summary>
-    public string ConnectionString => ConnectionStringFor("postgres");
-
-    public bool IsRunning => _process is { HasExited: false };
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Database = "postgres",
+        Timeout = 5,
+    }.ConnectionString;
 
     public static async Task<PostgreSqlServer> StartAsync()
     {
         var runAs = Environment.IsPrivilegedProcess ? UnprivilegedUser() : null;
-        var root = TempDirectory.Create("commercekit-postgres-");
-        var server = new PostgreSqlServer(FreePorts.Next(), root, runAs);
+        var server = new PostgreSqlServer(FreePorts.Next(), TempDirectory.Create("commercekit-postgres-"), runAs);
         if (runAs is not null)
         {
-            await RunToEndAsync("chown", [runAs, root]);
+            await RunToEndAsync("chown", [runAs, server.Root]);
         }
 
         await RunToEndAsync(server.AsUser(ServerBinaries.InitDb), server.AsUserArguments(
@@ -49,50 +48,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         return server;
     }
 
-    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1",
-        Port = Port,
-        Username = "postgres",
-        Database = database,
-        Timeout = 5,
-    }.ConnectionString;
-
-    /// <summary>Creates an empty database and returns its connection string, so that each test class starts clean.</summary>
-    public async Task<string> CreateDatabaseAsync(string? name = null)
-    {
-        name ??= "ck_" + Guid.NewGuid().ToString("N")[..12];
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-        return ConnectionStringFor(name);
-    }
-
-    /// <summary>Kills the postmaster and its backends with SIGKILL, as a crash would.</summary>
-    public void Kill()
-    {
-        _process?.Dispose();
-        _process = null;
-    }
-
-    /// <summary>Starts the server again on the same port and data; it recovers like after a crash.</summary>
-    public Task RestartAsync()
-    {
-        Kill();
-        return StartProcessAsync();
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Kill();
-        TempDirectory.TryDelete(Root);
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task StartProcessAsync()
-    {
-        string[] arguments =
+    private protected override ServerProcess StartProcess() => ServerProcess.Start(
+        AsUser(ServerBinaries.Postgres),
+        AsUserArguments(ServerBinaries.Postgres,
         [
             "-D", _dataDirectory,
             "-p", Port.ToString(CultureInfo.InvariantCulture),
@@ -103,13 +61,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             "-c", "full_page_writes=off",
             "-c", "max_connections=300",
             "-c", "shared_buffers=64MB",
-        ];
-        var process = ServerProcess.Start(AsUser(ServerBinaries.Postgres), AsUserArguments(ServerBinaries.Postgres, arguments));
-        _process = process;
-        await WaitUntilReadyAsync(process);
-    }
+        ]));
 
-    private async Task WaitUntilReadyAsync(ServerProcess process)
+    private protected override async Task WaitUntilReadyAsync(ServerProcess process)
     {
         var clock = Stopwatch.StartNew();
         Exception? last = null;

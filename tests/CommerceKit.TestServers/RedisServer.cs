@@ -1,74 +1,44 @@
+using System.Globalization;
+
 namespace CommerceKit.TestServers;
 
 /// <summary>A real <c>redis-server</c> on a free loopback port, in a temporary directory, with no persistence.</summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : LocalServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private readonly string[] _extraArguments;
-    private ServerProcess? _process;
 
-    private RedisServer(int port, string directory, string[] extraArguments)
+    private RedisServer(int port, string root, string[] extraArguments)
+        : base(port, root)
     {
-        Port = port;
-        Directory = directory;
         _extraArguments = extraArguments;
     }
-
-    public int Port { get; }
-
-    public string Directory { get; }
 
     /// <summary>The StackExchange.Redis configuration string of this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public bool IsRunning => _process is { HasExited: false };
-
+    /// <summary>Starts a server; killing it loses its data, as a crash without persistence would.</summary>
     public static async Task<RedisServer> StartAsync(int? port = null, params string[] extraArguments)
     {
-        var server = new RedisServer(
-            port ?? FreePorts.Next(),
-            TempDirectory.Create("commercekit-redis-"),
-            extraArguments);
+        var server = new RedisServer(port ?? FreePorts.Next(), TempDirectory.Create("commercekit-redis-"), extraArguments);
         await server.StartProcessAsync();
         return server;
     }
 
-    /// <summary>Kills the server with SIGKILL; its data is gone, as after a crash without persistence.</summary>
-    public void Kill()
-    {
-        _process?.Dispose();
-        _process = null;
-    }
-
-    /// <summary>Starts the server again on the same port.</summary>
-    public Task RestartAsync()
-    {
-        Kill();
-        return StartProcessAsync();
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Kill();
-        TempDirectory.TryDelete(Directory);
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task StartProcessAsync()
-    {
-        string[] arguments =
+    private protected override ServerProcess StartProcess() => ServerProcess.Start(
+        ServerBinaries.RedisServer,
         [
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
-            "--dir", Directory,
+            "--dir", Root,
             "--save", "",
             "--appendonly", "no",
             "--protected-mode", "no",
             "--daemonize", "no",
             .. _extraArguments,
-        ];
-        var process = ServerProcess.Start(ServerBinaries.RedisServer, arguments, Directory);
-        _process = process;
-        await RedisProbe.WaitUntilAsync(Port, reply => reply == "+PONG", StartTimeout, () => process.Output, "PING");
-    }
+        ],
+        Root);
+
+    private protected override Task WaitUntilReadyAsync(ServerProcess process) =>
+        RedisProbe.WaitUntilAsync(Port, reply => reply == "+PONG", StartTimeout, () => process.Output, "PING");
 }

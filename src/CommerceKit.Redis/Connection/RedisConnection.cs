@@ -166,12 +166,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            // Nobody will use a connection that completes after the caller gave up: close it when it arrives.
-            _ = connecting.ContinueWith(
-                static task => task.Result.Dispose(),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnRanToCompletion,
-                TaskScheduler.Default);
+            _ = DisposeWhenConnectedAsync(connecting);
             throw;
         }
         catch (RedisConnectionException exception)
@@ -181,6 +176,19 @@ internal sealed class RedisConnection : IAsyncDisposable
                 RedisFailures.BackendName,
                 $"Could not connect to Redis ({Endpoints}) within {_options.ConnectTimeout.TotalSeconds:0.###} s: {exception.Message}",
                 exception);
+        }
+    }
+
+    // Nobody will use a connection that completes after the caller gave up: close it when it arrives.
+    private static async Task DisposeWhenConnectedAsync(Task<ConnectionMultiplexer> connecting)
+    {
+        try
+        {
+            await (await connecting.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (RedisConnectionException)
+        {
+            // It failed to connect after all: there is nothing to close.
         }
     }
 

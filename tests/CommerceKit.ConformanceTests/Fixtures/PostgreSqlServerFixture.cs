@@ -1,5 +1,4 @@
 using CommerceKit.TestServers;
-using Npgsql;
 
 namespace CommerceKit.ConformanceTests.Fixtures;
 
@@ -13,21 +12,7 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync()
-    {
-        var server = await s_server.Value;
-        var database = "ck_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-
-            // The name is made here from a GUID, never from input; CREATE DATABASE takes no parameters.
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-    }
+    public async Task InitializeAsync() => ConnectionString = await PostgreSqlDatabases.CreateEmptyAsync(await s_server.Value);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace CommerceKit.ConformanceTests.Fixtures;
+
+/// <summary>Waits on a condition with a deadline, never on a guessed sleep.</summary>
+public static class Eventually
+{
+    /// <summary>
+    /// Runs <paramref name="action"/> until it no longer throws <see cref="BackendUnavailableException"/>, for a
+    /// backend coming back after a restart. After <paramref name="deadline"/> the last failure is thrown.
+    /// </summary>
+    public static async Task BackendServesAsync(Func<Task> action, TimeSpan deadline)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (BackendUnavailableException) when (clock.Elapsed < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}
