@@ -1,0 +1,153 @@
+using System.Diagnostics;
+
+namespace CommerceKit.Locking.Engine;
+
+/// <summary>One named lock of a <see cref="DistributedLockProvider"/>.</summary>
+internal sealed class DistributedLock(string name, DistributedLockProvider provider) : IDistributedLock
+{
+    public string Name { get; } = name;
+
+    internal DistributedLockProvider Provider { get; } = provider;
+
+    public ValueTask<ILockHandle?> TryAcquireAsync(TimeSpan timeout = default, CancellationToken cancellationToken = default)
+    {
+        ThrowIfInvalid(timeout, nameof(timeout));
+        return AcquireCoreAsync(timeout, cancellationToken);
+    }
+
+    public async ValueTask<ILockHandle> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var limit = timeout ?? Timeout.InfiniteTimeSpan;
+        ThrowIfInvalid(limit, nameof(timeout));
+        return await AcquireCoreAsync(limit, cancellationToken).ConfigureAwait(false)
+            ?? throw new TimeoutException($"Lock '{Name}' was not acquired within {limit}: another holder kept it.");
+    }
+
+    private static void ThrowIfInvalid(TimeSpan timeout, string paramName)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(paramName, timeout, "The timeout must not be negative (use Timeout.InfiniteTimeSpan to wait without limit).");
+        }
+    }
+
+    private async ValueTask<ILockHandle?> AcquireCoreAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var startedAt = Provider.TimeProvider.GetTimestamp();
+        using var activity = LockTelemetry.Source.StartActivity("commercekit.lock.acquire");
+        activity?.SetTag(LockTelemetry.LockNameTag, Name);
+        activity?.SetTag(CommerceKitDiagnostics.BackendTagName, Provider.Store.BackendName);
+
+        var outcome = "error";
+        try
+        {
+            var handle = timeout == TimeSpan.Zero
+                ? (await TryOnceAsync(cancellationToken).ConfigureAwait(false)).Handle
+                : await WaitForLeaseAsync(startedAt, timeout, cancellationToken).ConfigureAwait(false);
+            outcome = handle is null ? "timeout" : "acquired";
+            activity?.SetTag(LockTelemetry.FencingTokenTag, handle?.FencingToken);
+            return handle;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "canceled";
+            throw;
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag(LockTelemetry.OutcomeTag, outcome);
+            LockTelemetry.AcquireDuration.Record(
+                Provider.TimeProvider.GetElapsedTime(startedAt).TotalSeconds,
+                new(CommerceKitDiagnostics.BackendTagName, Provider.Store.BackendName),
+                new(LockTelemetry.OutcomeTag, outcome));
+        }
+    }
+
+    private async ValueTask<LockHandle?> WaitForLeaseAsync(long startedAt, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var time = Provider.TimeProvider;
+        var waiter = Provider.Waiters.Register(Name);
+        try
+        {
+            // Listen before the first attempt: a release between a failed attempt and the wait then still wakes us.
+            try
+            {
+                await Provider.Store.ListenForReleasesAsync(Provider.Waiters.OnReleased, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackendUnavailableException exception)
+            {
+                LockLog.WaitingByPolling(Provider.Logger, Name, exception);
+            }
+
+            while (true)
+            {
+                waiter.Reset();
+                var (handle, holderLeaseRemaining) = await TryOnceAsync(cancellationToken).ConfigureAwait(false);
+                if (handle is not null)
+                {
+                    return handle;
+                }
+
+                var left = timeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : timeout - time.GetElapsedTime(startedAt);
+                if (left <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                await waiter.WaitAsync(NextCheck(left, holderLeaseRemaining), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Provider.Waiters.Unregister(waiter);
+        }
+    }
+
+    // Wake at the latest when the holder's lease runs out (a crashed holder never announces a release), and poll
+    // now and then in case a notification was lost; jitter keeps waiters of one lock from polling in step.
+    private TimeSpan NextCheck(TimeSpan left, TimeSpan holderLeaseRemaining)
+    {
+        var poll = Provider.Options.FallbackPollInterval * (0.75 + (Random.Shared.NextDouble() / 4));
+        var next = holderLeaseRemaining > TimeSpan.Zero && holderLeaseRemaining < poll ? holderLeaseRemaining + TimeSpan.FromMilliseconds(1) : poll;
+        return next < left ? next : left;
+    }
+
+    private async ValueTask<(LockHandle? Handle, TimeSpan HolderLeaseRemaining)> TryOnceAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var owner = Guid.NewGuid().ToString("N");
+        var sentAt = Provider.TimeProvider.GetTimestamp();
+        LeaseAttempt attempt;
+        try
+        {
+            attempt = await Provider.Store.TryAcquireAsync(Name, owner, Provider.Options.Expiry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The backend may have taken the lease before the answer was lost: give it back, so nothing stays held.
+            _ = ReleaseQuietlyAsync(owner);
+            throw;
+        }
+
+        return attempt.IsAcquired
+            ? (new LockHandle(this, owner, attempt.FencingToken, sentAt), TimeSpan.Zero)
+            : (null, attempt.HolderLeaseRemaining);
+    }
+
+    internal async Task ReleaseQuietlyAsync(string owner)
+    {
+        try
+        {
+            await Provider.Store.ReleaseAsync(Name, owner, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BackendUnavailableException exception)
+        {
+            LockLog.ReleaseFailed(Provider.Logger, Name, exception);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+namespace CommerceKit.Locking;
+
+/// <summary>
+/// The port a lock backend implements: leases that expire on the backend's clock, compare-and-delete release,
+/// fencing tokens that never go backwards, and release notifications that wake waiters. The engine behind
+/// <see cref="IDistributedLockProvider"/> adds waiting, renewal, lost-lease detection and telemetry on top.
+/// </summary>
+/// <remarks>
+/// Every method turns an outage into <see cref="BackendUnavailableException"/>. Names reach the store already
+/// validated by <see cref="KeyGuard"/>; owners are opaque strings unique to one acquisition.
+/// </remarks>
+public abstract class LockLeaseStore
+{
+    private readonly Lock _gate = new();
+    private Action<string>[] _listeners = [];
+    private Task? _notificationsStarted;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="backendName">The backend, for telemetry: <c>memory</c>, <c>redis</c>, <c>postgresql</c>.</param>
+    protected LockLeaseStore(string backendName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(backendName);
+        BackendName = backendName;
+    }
+
+    /// <summary>The backend, for telemetry.</summary>
+    public string BackendName { get; }
+
+    /// <summary>
+    /// Takes the lease of <paramref name="name"/> for <paramref name="owner"/> when nobody holds it (or the holder's
+    /// lease expired), handing out the next fencing token; otherwise reports how long the holder's lease has left.
+    /// </summary>
+    /// <param name="name">The lock name.</param>
+    /// <param name="owner">The acquisition's unique owner id.</param>
+    /// <param name="expiry">How long the lease lives without renewal.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The outcome.</returns>
+    public abstract ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease when <paramref name="owner"/> still holds it.</summary>
+    /// <param name="name">The lock name.</param>
+    /// <param name="owner">The owner id the lease was taken with.</param>
+    /// <param name="expiry">The new lifetime, from now on the backend's clock.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns><see langword="false"/> when the lease is gone or held by another owner.</returns>
+    public abstract ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the lease only when <paramref name="owner"/> holds it, and notifies waiters.</summary>
+    /// <param name="name">The lock name.</param>
+    /// <param name="owner">The owner id the lease was taken with.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns><see langword="false"/> when the lease was already gone or held by another owner.</returns>
+    public abstract ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds a listener told the name of every lock released through this backend (by any instance), and makes sure
+    /// the notifications flow. Adding the same delegate again does nothing.
+    /// </summary>
+    /// <param name="listener">Called with the released lock's name; must be quick and must not throw.</param>
+    /// <param name="cancellationToken">Cancels waiting for the subscription.</param>
+    /// <returns>A task that completes when notifications flow.</returns>
+    /// <exception cref="BackendUnavailableException">The subscription could not be made now; a later call tries again.</exception>
+    public Task ListenForReleasesAsync(Action<string> listener, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        Task started;
+        lock (_gate)
+        {
+            if (Array.IndexOf(_listeners, listener) < 0)
+            {
+                _listeners = [.. _listeners, listener];
+            }
+
+            // A failed start is forgotten, so the next waiter tries to subscribe again.
+            if (_notificationsStarted is null || _notificationsStarted.IsFaulted || _notificationsStarted.IsCanceled)
+            {
+                _notificationsStarted = StartReleaseNotificationsAsync();
+            }
+
+            started = _notificationsStarted;
+        }
+
+        return started.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Starts delivering release notifications to <see cref="NotifyReleased"/>; called until it succeeds once.</summary>
+    /// <returns>A task that completes when notifications flow.</returns>
+    protected abstract Task StartReleaseNotificationsAsync();
+
+    /// <summary>Tells every listener that the lock called <paramref name="name"/> was released.</summary>
+    /// <param name="name">The released lock's name.</param>
+    protected void NotifyReleased(string name)
+    {
+        foreach (var listener in Volatile.Read(ref _listeners))
+        {
+            listener(name);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using CommerceKit.PostgreSql.Schema;
+
+namespace CommerceKit.PostgreSql.Locking;
+
+/// <summary>The lock's SQL, rendered for one schema. Values are always parameters.</summary>
+internal sealed class LockingSql(string schema)
+{
+    public const string Component = "locking";
+
+    /// <summary>The channel every release is announced on; the payload is <c>schema:name</c>.</summary>
+    public const string ReleaseChannel = "commercekit_lock_released";
+
+    private static readonly string Script = SchemaScripts.Load("Locking/locking.sql");
+
+    public string Schema { get; } = SchemaScripts.Render(Script, schema);
+
+    // $1 name, $2 owner, $3 lease ms. Takes a free or expired lease with the next fencing token, in one statement;
+    // returns (token, null) when taken, else (null, the holder's remaining ms).
+    public string Acquire { get; } = SchemaScripts.Render("""
+        WITH acquired AS (
+            INSERT INTO __SCHEMA__.lock_leases AS lease (name, owner, fencing_token, expires_at)
+            VALUES ($1, $2, nextval('__SCHEMA__.lock_fencing_tokens'), clock_timestamp() + $3 * interval '1 millisecond')
+            ON CONFLICT (name) DO UPDATE
+                SET owner = excluded.owner, fencing_token = excluded.fencing_token, expires_at = excluded.expires_at
+                WHERE lease.expires_at <= clock_timestamp()
+            RETURNING fencing_token)
+        SELECT (SELECT fencing_token FROM acquired),
+               (SELECT ceil(extract(epoch FROM expires_at - clock_timestamp()) * 1000)::bigint
+                  FROM __SCHEMA__.lock_leases WHERE name = $1)
+        """, schema);
+
+    // $1 name, $2 owner, $3 lease ms. Only a lease still held by its owner is extended.
+    public string Renew { get; } = SchemaScripts.Render("""
+        UPDATE __SCHEMA__.lock_leases SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+         WHERE name = $1 AND owner = $2 AND expires_at > clock_timestamp()
+        """, schema);
+
+    // $1 name, $2 owner, $3 channel, $4 payload. Compare-and-delete, then wake the waiters of every instance.
+    public string Release { get; } = SchemaScripts.Render("""
+        WITH released AS (
+            DELETE FROM __SCHEMA__.lock_leases WHERE name = $1 AND owner = $2 RETURNING name),
+        notified AS (
+            SELECT pg_notify($3, $4) FROM released)
+        SELECT count(*) FROM notified
+        """, schema);
+
+    // $1 resource, $2 token. Records the token unless a newer one wrote the resource; the row stays locked until
+    // the caller's transaction ends, so a stale writer cannot slip in between. Returns (token or null, newest seen).
+    public string ClaimFence { get; } = SchemaScripts.Render("""
+        WITH claimed AS (
+            INSERT INTO __SCHEMA__.lock_fences AS fence (resource, fencing_token) VALUES ($1, $2)
+            ON CONFLICT (resource) DO UPDATE SET fencing_token = excluded.fencing_token, updated_at = clock_timestamp()
+                WHERE fence.fencing_token <= excluded.fencing_token
+            RETURNING fencing_token)
+        SELECT (SELECT fencing_token FROM claimed),
+               (SELECT fencing_token FROM __SCHEMA__.lock_fences WHERE resource = $1)
+        """, schema);
+}
