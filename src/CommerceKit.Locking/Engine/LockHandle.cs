@@ -69,20 +69,19 @@ internal sealed class LockHandle : ILockHandle
                     return;
                 }
 
+                // A renewal that answers "still yours" proves the lease never lapsed: an expired lease is gone or taken
+                // over, and this owner id never comes back. So even when this process was too slow to renew within the
+                // lease as measured here, it asks once more instead of giving up on a lease that may be good.
                 var sentAt = time.GetTimestamp();
                 var leaseLeft = TicksToTime(validUntil - sentAt, time);
-                if (leaseLeft <= TimeSpan.Zero)
-                {
-                    MarkLost("renewal_timed_out", "the lease ran out before it could be renewed", null);
-                    return;
-                }
+                var answerWithin = leaseLeft > TimeSpan.Zero ? leaseLeft : options.EffectiveRenewalInterval;
 
                 bool renewed;
                 try
                 {
                     renewed = await Provider.Store.RenewAsync(Name, _owner, options.Expiry, stop)
                         .AsTask()
-                        .WaitAsync(leaseLeft, time, stop)
+                        .WaitAsync(answerWithin, time, stop)
                         .ConfigureAwait(false);
                 }
                 catch (TimeoutException)

@@ -14,15 +14,18 @@ internal sealed class LockingSql(string schema)
 
     public string Schema { get; } = SchemaScripts.Render(Script, schema);
 
-    // $1 name, $2 owner, $3 lease ms. Takes a free or expired lease with the next fencing token, in one statement;
-    // returns (token, null) when taken, else (null, the holder's remaining ms).
+    // $1 name, $2 owner, $3 lease ms. Takes a free, released or expired lease with the next fencing token, in one
+    // statement; returns (token, null) when taken, else (null, the holder's remaining ms). The token of a takeover is
+    // drawn in SET, after the row lock is held: drawn earlier, a waiter could come back with an older token.
     public string Acquire { get; } = SchemaScripts.Render("""
         WITH acquired AS (
             INSERT INTO __SCHEMA__.lock_leases AS lease (name, owner, fencing_token, expires_at)
             VALUES ($1, $2, nextval('__SCHEMA__.lock_fencing_tokens'), clock_timestamp() + $3 * interval '1 millisecond')
             ON CONFLICT (name) DO UPDATE
-                SET owner = excluded.owner, fencing_token = excluded.fencing_token, expires_at = excluded.expires_at
-                WHERE lease.expires_at <= clock_timestamp()
+                SET owner = excluded.owner,
+                    fencing_token = nextval('__SCHEMA__.lock_fencing_tokens'),
+                    expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+                WHERE lease.owner IS NULL OR lease.expires_at <= clock_timestamp()
             RETURNING fencing_token)
         SELECT (SELECT fencing_token FROM acquired),
                (SELECT ceil(extract(epoch FROM expires_at - clock_timestamp()) * 1000)::bigint
@@ -35,10 +38,12 @@ internal sealed class LockingSql(string schema)
          WHERE name = $1 AND owner = $2 AND expires_at > clock_timestamp()
         """, schema);
 
-    // $1 name, $2 owner, $3 channel, $4 payload. Compare-and-delete, then wake the waiters of every instance.
+    // $1 name, $2 owner, $3 channel, $4 payload. Compare-and-release (a holder whose lease expired must not free
+    // the next holder's lease), then wake the waiters of every instance.
     public string Release { get; } = SchemaScripts.Render("""
         WITH released AS (
-            DELETE FROM __SCHEMA__.lock_leases WHERE name = $1 AND owner = $2 RETURNING name),
+            UPDATE __SCHEMA__.lock_leases SET owner = NULL, expires_at = NULL
+             WHERE name = $1 AND owner = $2 RETURNING name),
         notified AS (
             SELECT pg_notify($3, $4) FROM released)
         SELECT count(*) FROM notified

@@ -1,12 +1,14 @@
 -- CommerceKit.Locking: leases on the database clock and fencing tokens.
 -- __SCHEMA__ stands for the configured schema name (PostgreSqlOptions.Schema, default "commercekit").
 
--- One row per held lease. A released lease is deleted; an expired one is taken over by the next acquirer.
+-- One row per lock name. Releasing empties the row (owner NULL) instead of deleting it: the next acquirer then
+-- always goes through the row lock, and draws its fencing token only after it holds that lock, so tokens are
+-- handed out in acquisition order.
 CREATE TABLE IF NOT EXISTS __SCHEMA__.lock_leases (
     name          text        PRIMARY KEY,
-    owner         text        NOT NULL,
+    owner         text,
     fencing_token bigint      NOT NULL,
-    expires_at    timestamptz NOT NULL
+    expires_at    timestamptz
 );
 
 -- Fencing tokens for every lock name: a sequence never goes backwards, not even across crashes and restarts.

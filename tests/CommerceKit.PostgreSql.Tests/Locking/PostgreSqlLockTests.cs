@@ -1,0 +1,9 @@
+using CommerceKit.ConformanceTests.Fixtures;
+using CommerceKit.ConformanceTests.Locking;
+
+namespace CommerceKit.PostgreSql.Tests.Locking;
+
+public sealed class PostgreSqlLockTests(PostgreSqlServerFixture postgres) : DistributedLockConformanceTests, IClassFixture<PostgreSqlServerFixture>
+{
+    protected override LockingBackend CreateBackend() => new PostgreSqlLockingBackend(postgres.ConnectionString);
+}

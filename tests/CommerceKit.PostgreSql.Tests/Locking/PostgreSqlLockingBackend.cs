@@ -1,0 +1,27 @@
+using CommerceKit.ConformanceTests.Locking;
+using CommerceKit.Locking;
+using CommerceKit.PostgreSql.Connection;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CommerceKit.PostgreSql.Tests.Locking;
+
+/// <summary>PostgreSQL locks in one database, named by its connection string.</summary>
+internal sealed class PostgreSqlLockingBackend(string connectionString) : LockingBackend
+{
+    public PostgreSqlDatabase Database => FirstInstance.GetRequiredService<PostgreSqlDatabase>();
+
+    public override Task DeleteLeaseAsync(string lockName) =>
+        Database.ExecuteAsync(
+            static async (connection, name, token) =>
+            {
+                await using var command = new NpgsqlCommand("DELETE FROM commercekit.lock_leases WHERE name = $1", connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = name });
+                return await command.ExecuteNonQueryAsync(token);
+            },
+            lockName,
+            default);
+
+    protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
+        builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddPostgreSqlLocks(configure);
+}

@@ -1,0 +1,14 @@
+using CommerceKit.ConformanceTests.Fixtures;
+using CommerceKit.ConformanceTests.Locking;
+
+namespace CommerceKit.Redis.Tests.Locking;
+
+public sealed class RedisLockTests(RedisServerFixture redis) : DistributedLockConformanceTests, IClassFixture<RedisServerFixture>
+{
+    protected override LockingBackend CreateBackend() => new RedisLockingBackend(redis.Configuration);
+}
+
+public sealed class RedisClusterLockTests(RedisClusterFixture cluster) : DistributedLockConformanceTests, IClassFixture<RedisClusterFixture>
+{
+    protected override LockingBackend CreateBackend() => new RedisLockingBackend(cluster.Configuration);
+}

@@ -1,0 +1,22 @@
+using CommerceKit.ConformanceTests.Locking;
+using CommerceKit.Locking;
+using CommerceKit.Redis.Connection;
+using CommerceKit.Redis.Locking;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace CommerceKit.Redis.Tests.Locking;
+
+/// <summary>Redis locks on one server or cluster, named by its configuration string.</summary>
+internal sealed class RedisLockingBackend(string configuration) : LockingBackend
+{
+    public RedisConnection Connection => FirstInstance.GetRequiredService<RedisConnection>();
+
+    public RedisKey LeaseKey(string lockName) => ((RedisLockLeaseStore)FirstInstance.GetRequiredService<LockLeaseStore>()).Lease(lockName);
+
+    public override Task DeleteLeaseAsync(string lockName) =>
+        Connection.ExecuteAsync((database, key) => database.KeyDeleteAsync(key), LeaseKey(lockName), default);
+
+    protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
+        builder.AddRedis(o => o.Configuration = configuration).AddRedisLocks(configure);
+}
