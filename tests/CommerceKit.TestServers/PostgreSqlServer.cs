@@ -57,7 +57,6 @@ public sealed class PostgreSqlServer : LocalServer
             "-c", "listen_addresses=127.0.0.1",
             "-c", "unix_socket_directories=" + Root,
             "-c", "fsync=off",
-            "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off",
             "-c", "max_connections=300",
             "-c", "shared_buffers=64MB",

@@ -83,6 +83,14 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
             {
                 throw PostgreSqlFailures.Unavailable(Server, exception);
             }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            {
+                // The tables are gone although this process created them (dropped, or a restore): create them again on
+                // the next call instead of failing until the process restarts.
+                PostgreSqlLog.SchemaMissing(_logger, Schema, exception);
+                _ensuredComponents.Clear();
+                throw;
+            }
         }
     }
 

@@ -9,4 +9,7 @@ internal static partial class PostgreSqlLog
 
     [LoggerMessage(2, LogLevel.Information, "Ensured PostgreSQL schema {Schema} for {Component}")]
     public static partial void SchemaEnsured(ILogger logger, string schema, string component);
+
+    [LoggerMessage(3, LogLevel.Warning, "CommerceKit's tables in schema {Schema} are missing; they are created again on the next call")]
+    public static partial void SchemaMissing(ILogger logger, string schema, Exception exception);
 }

@@ -2,7 +2,7 @@ using CommerceKit.Locking;
 
 namespace CommerceKit.ConformanceTests.Locking;
 
-internal static class LockAssertions
+public static class LockAssertions
 {
     /// <summary>Completes when the handle reports its lease lost; fails the test when that takes longer than <paramref name="deadline"/>.</summary>
     public static Task LostWithinAsync(this ILockHandle handle, TimeSpan deadline)

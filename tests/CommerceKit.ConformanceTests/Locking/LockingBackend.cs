@@ -31,6 +31,10 @@ public abstract class LockingBackend : IAsyncDisposable
     /// <summary>Deletes a lock's lease behind its holder's back, as an operator (or a lost key) would.</summary>
     public abstract Task DeleteLeaseAsync(string lockName);
 
+    /// <summary>The command line of tests/CommerceKit.LockHolder that takes <paramref name="lockName"/> on this backend.</summary>
+    public virtual IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
+        throw new NotSupportedException("This backend lives inside one process: another process cannot share its locks.");
+
     /// <summary>Registers the backend's locks, passing <paramref name="configure"/> on.</summary>
     protected abstract void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure);
 

@@ -7,3 +7,8 @@ public sealed class PostgreSqlLockTests(PostgreSqlServerFixture postgres) : Dist
 {
     protected override LockingBackend CreateBackend() => new PostgreSqlLockingBackend(postgres.ConnectionString);
 }
+
+public sealed class PostgreSqlLockHolderCrashTests(PostgreSqlServerFixture postgres) : LockHolderCrashTests, IClassFixture<PostgreSqlServerFixture>
+{
+    protected override LockingBackend CreateBackend() => new PostgreSqlLockingBackend(postgres.ConnectionString);
+}

@@ -1,6 +1,8 @@
+using System.Globalization;
 using CommerceKit.ConformanceTests.Locking;
 using CommerceKit.Locking;
 using CommerceKit.PostgreSql.Connection;
+using CommerceKit.PostgreSql.Locking;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -10,6 +12,8 @@ namespace CommerceKit.PostgreSql.Tests.Locking;
 internal sealed class PostgreSqlLockingBackend(string connectionString) : LockingBackend
 {
     public PostgreSqlDatabase Database => FirstInstance.GetRequiredService<PostgreSqlDatabase>();
+
+    public PostgreSqlFencedWrites FencedWrites => FirstInstance.GetRequiredService<PostgreSqlFencedWrites>();
 
     public override Task DeleteLeaseAsync(string lockName) =>
         Database.ExecuteAsync(
@@ -21,6 +25,9 @@ internal sealed class PostgreSqlLockingBackend(string connectionString) : Lockin
             },
             lockName,
             default);
+
+    public override IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
+        ["postgresql", connectionString, KeyPrefix, lockName, ((int)expiry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)];
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
         builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddPostgreSqlLocks(configure);

@@ -12,3 +12,8 @@ public sealed class RedisClusterLockTests(RedisClusterFixture cluster) : Distrib
 {
     protected override LockingBackend CreateBackend() => new RedisLockingBackend(cluster.Configuration);
 }
+
+public sealed class RedisLockHolderCrashTests(RedisServerFixture redis) : LockHolderCrashTests, IClassFixture<RedisServerFixture>
+{
+    protected override LockingBackend CreateBackend() => new RedisLockingBackend(redis.Configuration);
+}

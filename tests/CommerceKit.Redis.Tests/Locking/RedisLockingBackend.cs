@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommerceKit.ConformanceTests.Locking;
 using CommerceKit.Locking;
 using CommerceKit.Redis.Connection;
@@ -12,10 +13,15 @@ internal sealed class RedisLockingBackend(string configuration) : LockingBackend
 {
     public RedisConnection Connection => FirstInstance.GetRequiredService<RedisConnection>();
 
+    public RedisFencedWrites FencedWrites => FirstInstance.GetRequiredService<RedisFencedWrites>();
+
     public RedisKey LeaseKey(string lockName) => ((RedisLockLeaseStore)FirstInstance.GetRequiredService<LockLeaseStore>()).Lease(lockName);
 
     public override Task DeleteLeaseAsync(string lockName) =>
         Connection.ExecuteAsync((database, key) => database.KeyDeleteAsync(key), LeaseKey(lockName), default);
+
+    public override IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
+        ["redis", configuration, KeyPrefix, lockName, ((int)expiry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)];
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
         builder.AddRedis(o => o.Configuration = configuration).AddRedisLocks(configure);

@@ -1,0 +1,38 @@
+using CommerceKit.ConformanceTests.Coverage;
+
+namespace CommerceKit.ConformanceTests.Locking;
+
+/// <summary>A lock whose holder process dies without a word is free again once its lease runs out.</summary>
+[ConformanceSuite("Locking", ConformanceBackend.Redis, ConformanceBackend.PostgreSql)]
+public abstract class LockHolderCrashTests : IAsyncLifetime
+{
+    private LockingBackend? _backend;
+
+    protected LockingBackend Backend => _backend ??= CreateBackend();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
+    }
+
+    protected abstract LockingBackend CreateBackend();
+
+    [Fact]
+    public async Task A_lock_held_by_a_process_killed_with_SIGKILL_is_granted_to_another_within_expiry_plus_one_second()
+    {
+        var expiry = TimeSpan.FromSeconds(3);
+        using var holder = await LockHolderProcess.StartAsync(Backend.HolderProcessArguments("crash", expiry));
+        var crashLock = Backend.CreateProvider().CreateLock("crash");
+        Assert.Null(await crashLock.TryAcquireAsync());
+
+        holder.Kill();
+        await using var next = await crashLock.AcquireAsync(expiry + TimeSpan.FromSeconds(1));
+
+        Assert.True(next.FencingToken > holder.FencingToken, $"{next.FencingToken} should exceed the killed holder's {holder.FencingToken}");
+    }
+}
