@@ -30,9 +30,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         var value = options.Value;
         _logger = loggerFactory?.CreateLogger<PostgreSqlDatabase>() ?? NullLogger<PostgreSqlDatabase>.Instance;
         _ownsDataSource = value.DataSource is null;
-        DataSource = value.DataSource ?? new NpgsqlDataSourceBuilder(value.ConnectionString)
-            .UseLoggerFactory(loggerFactory)
-            .Build();
+        DataSource = value.DataSource ?? BuildDataSource(value.ConnectionString!, loggerFactory);
         Schema = value.Schema;
         Server = Describe(DataSource.ConnectionString);
         _openPipeline = BuildPipeline(value, timeProvider, _logger);
@@ -160,6 +158,21 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
 
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static NpgsqlDataSource BuildDataSource(string connectionString, ILoggerFactory? loggerFactory)
+    {
+        // CommerceKit runs a few statements very often: prepared once per connection, they skip parsing and
+        // planning (which costs more than the round trip for the lock's statements). A setting in the connection
+        // string wins.
+        var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggerFactory);
+        if (!new NpgsqlConnectionStringBuilder(connectionString).ContainsKey("Max Auto Prepare"))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.Build();
     }
 
     // Opening a connection runs nothing, so every outage while opening is safe to retry.
