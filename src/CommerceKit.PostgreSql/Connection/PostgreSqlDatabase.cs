@@ -49,9 +49,10 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     {
         try
         {
-            return await _openPipeline.ExecuteAsync(
+            return await _openPipeline.TryOnceThenRetryAsync(
                 static (dataSource, token) => dataSource.OpenConnectionAsync(token),
                 DataSource,
+                PostgreSqlFailures.IsOutage,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))

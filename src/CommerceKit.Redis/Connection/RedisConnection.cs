@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.ExceptionServices;
 using CommerceKit.Redis.Keys;
 using CommerceKit.Shared;
 using Microsoft.Extensions.Logging;
@@ -86,19 +85,16 @@ internal sealed class RedisConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(operation);
         try
         {
-            // The first attempt runs outside the retry pipeline, which costs allocations on every call; almost every
-            // call succeeds at once, and only a refused one enters the pipeline for its retries.
-            try
-            {
-                var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                return await operation(database, state).ConfigureAwait(false);
-            }
-            catch (Exception firstFailure) when (RedisFailures.IsSafeToRetry(firstFailure))
-            {
-                var retry = new RetriedOperation<TState, TResult>(this, operation, state, firstFailure);
-                return await _pipeline.ExecuteAsync(static (retry, token) => retry.RunAsync(token), retry, cancellationToken).ConfigureAwait(false);
-            }
+            return await _pipeline.TryOnceThenRetryAsync(
+                static async (context, token) =>
+                {
+                    var database = await context.Connection.GetDatabaseAsync(token).ConfigureAwait(false);
+                    token.ThrowIfCancellationRequested();
+                    return await context.Operation(database, context.State).ConfigureAwait(false);
+                },
+                (Connection: this, Operation: operation, State: state),
+                RedisFailures.IsSafeToRetry,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisFailures.IsOutage(exception))
         {
@@ -229,29 +225,4 @@ internal sealed class RedisConnection : IAsyncDisposable
         null => "unknown",
         _ => endPoint.ToString() ?? "unknown",
     };
-
-    /// <summary>
-    /// An operation whose first attempt was refused. The pipeline's first call reports that failure instead of
-    /// running again, so the pipeline applies exactly its configured retries and back-off after it.
-    /// </summary>
-    private sealed class RetriedOperation<TState, TResult>(
-        RedisConnection connection,
-        Func<IDatabase, TState, Task<TResult>> operation,
-        TState state,
-        Exception firstFailure)
-    {
-        private Exception? _firstFailure = firstFailure;
-
-        public async ValueTask<TResult> RunAsync(CancellationToken cancellationToken)
-        {
-            if (Interlocked.Exchange(ref _firstFailure, null) is { } failure)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-            }
-
-            var database = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return await operation(database, state).ConfigureAwait(false);
-        }
-    }
 }
