@@ -19,7 +19,7 @@ namespace CommerceKit.Benchmarks;
 /// back-off, RedLock.net retries every 10 ms (its waiting needs a retry interval; 10 ms favours it).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 10, iterationCount: 400, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 10, iterationCount: 600, invocationCount: 1)]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 [Config(typeof(Percentiles))]

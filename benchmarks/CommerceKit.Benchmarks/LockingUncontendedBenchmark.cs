@@ -16,7 +16,7 @@ namespace CommerceKit.Benchmarks;
 /// DistributedLock.Postgres on one PostgreSQL, each next to its backend's raw round trip.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
+[SimpleJob]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class LockingUncontendedBenchmark

@@ -23,10 +23,21 @@ internal static class TryOnceThenRetry
         }
         catch (Exception firstFailure) when (isSafeToRetry(firstFailure))
         {
-            var retried = new RetriedAttempt<TState, TResult>(attempt, state, firstFailure);
-            return await pipeline.ExecuteAsync(static (retried, token) => retried.RunAsync(token), retried, cancellationToken).ConfigureAwait(false);
+            return await pipeline.RetryAfterAsync(attempt, state, firstFailure, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Applies the pipeline's retries to an attempt whose first try already failed with <paramref name="firstFailure"/>.</summary>
+    public static ValueTask<TResult> RetryAfterAsync<TState, TResult>(
+        this ResiliencePipeline pipeline,
+        Func<TState, CancellationToken, ValueTask<TResult>> attempt,
+        TState state,
+        Exception firstFailure,
+        CancellationToken cancellationToken) =>
+        pipeline.ExecuteAsync(
+            static (retried, token) => retried.RunAsync(token),
+            new RetriedAttempt<TState, TResult>(attempt, state, firstFailure),
+            cancellationToken);
 
     private sealed class RetriedAttempt<TState, TResult>(
         Func<TState, CancellationToken, ValueTask<TResult>> attempt,
