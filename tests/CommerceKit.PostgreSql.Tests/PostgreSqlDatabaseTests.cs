@@ -68,4 +68,21 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlServerFixture postgres) : 
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
     }
+
+    [Theory]
+    [InlineData("", 1L)]
+    [InlineData(";Max Auto Prepare=0", 0L)]
+    public async Task Statements_run_often_are_prepared_unless_the_connection_string_says_otherwise(string setting, long prepared)
+    {
+        // One pooled connection, so every statement runs on the session whose prepared statements are counted.
+        await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString + ";Maximum Pool Size=1" + setting);
+        var database = services.Database();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(i, await database.ScalarAsync<int>("SELECT $1::int", i));
+        }
+
+        Assert.Equal(prepared, await database.ScalarAsync<long>("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%$1::int%'"));
+    }
 }

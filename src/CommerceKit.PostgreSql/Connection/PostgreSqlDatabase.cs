@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using CommerceKit.PostgreSql.Schema;
 using CommerceKit.Shared;
 using Microsoft.Extensions.Logging;
@@ -103,7 +104,11 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
 
         var ensured = _ensuredComponents.GetOrAdd(component, _ => new Lazy<Task>(() => CreateSchemaAsync(component, sql)));
-        return AwaitOrForgetFailureAsync(component, ensured, cancellationToken);
+
+        // Once created, every later call (each statement of a feature makes one) returns at once.
+        return ensured.IsValueCreated && ensured.Value.IsCompletedSuccessfully
+            ? Task.CompletedTask
+            : AwaitOrForgetFailureAsync(component, ensured, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -167,7 +172,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         // planning (which costs more than the round trip for the lock's statements). A setting in the connection
         // string wins.
         var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggerFactory);
-        if (!new NpgsqlConnectionStringBuilder(connectionString).ContainsKey("Max Auto Prepare"))
+        if (!SetsAutoPrepare(connectionString))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
@@ -175,6 +180,13 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
 
         return builder.Build();
     }
+
+    // NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword it knows, set or not: read the keys the
+    // string itself names ("Max Auto Prepare", in any case and spacing).
+    private static bool SetsAutoPrepare(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
 
     // Opening a connection runs nothing, so every outage while opening is safe to retry.
     private static ResiliencePipeline BuildPipeline(PostgreSqlOptions options, TimeProvider timeProvider, ILogger logger) =>

@@ -26,77 +26,63 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
         _listener = new LockReleaseListener(database, NotifyReleased, timeProvider, loggerFactory);
     }
 
-    public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.ExecuteAsync(
-            static async (connection, request, token) =>
-            {
-                var command = Command(connection, request.Sql, request.Name, request.Owner, Milliseconds(request.Expiry));
-                await using (command.ConfigureAwait(false))
-                {
-                    var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        await reader.ReadAsync(token).ConfigureAwait(false);
-                        return !reader.IsDBNull(0)
-                            ? LeaseAttempt.Acquired(reader.GetInt64(0))
-                            : LeaseAttempt.Held(reader.IsDBNull(1) ? TimeSpan.Zero : TimeSpan.FromMilliseconds(reader.GetInt64(1)));
-                    }
-                }
-            },
-            (Sql: _sql.Acquire, Name: name, Owner: owner, Expiry: expiry),
-            cancellationToken).ConfigureAwait(false);
-    }
+    public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
+        await RunAsync(_sql.Acquire, [name, owner, Milliseconds(expiry)], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
 
-    public override async ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.ExecuteAsync(
-            static async (connection, request, token) =>
-            {
-                var command = Command(connection, request.Sql, request.Name, request.Owner, Milliseconds(request.Expiry));
-                await using (command.ConfigureAwait(false))
-                {
-                    return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
-                }
-            },
-            (Sql: _sql.Renew, Name: name, Owner: owner, Expiry: expiry),
+    public override async ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.Renew,
+            [name, owner, Milliseconds(expiry)],
+            static async (command, token) => await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1,
             cancellationToken).ConfigureAwait(false);
-    }
 
-    public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.ExecuteAsync(
-            static async (connection, request, token) =>
-            {
-                var command = Command(connection, request.Sql, request.Name, request.Owner, LockingSql.ReleaseChannel, request.Payload);
-                await using (command.ConfigureAwait(false))
-                {
-                    return (long)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))! == 1;
-                }
-            },
-            (Sql: _sql.Release, Name: name, Owner: owner, Payload: LockReleaseListener.Payload(_database.Schema, name)),
+    public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.Release,
+            [name, owner, LockingSql.ReleaseChannel, LockReleaseListener.Payload(_database.Schema, name)],
+            static async (command, token) => (long)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))! == 1,
             cancellationToken).ConfigureAwait(false);
-    }
 
     public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     protected override Task StartReleaseNotificationsAsync() => _listener.StartAsync();
 
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken) =>
-        _database.EnsureSchemaAsync(LockingSql.Component, _sql.Schema, cancellationToken);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object[] parameters)
+    // Every lock operation is one parameterised statement on a pooled connection, after the tables exist.
+    private async Task<TResult> RunAsync<TResult>(
+        string sql,
+        object[] parameters,
+        Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
+        CancellationToken cancellationToken)
     {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
+        await _database.EnsureSchemaAsync(LockingSql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
+        return await _database.ExecuteAsync(
+            static async (connection, request, token) =>
+            {
+                var command = new NpgsqlCommand(request.Sql, connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    foreach (var parameter in request.Parameters)
+                    {
+                        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+                    }
 
-        return command;
+                    return await request.Read(command, token).ConfigureAwait(false);
+                }
+            },
+            (Sql: sql, Parameters: parameters, Read: read),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<LeaseAttempt> ReadAttemptAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return !reader.IsDBNull(0)
+                ? LeaseAttempt.Acquired(reader.GetInt64(0))
+                : LeaseAttempt.Held(reader.IsDBNull(1) ? TimeSpan.Zero : TimeSpan.FromMilliseconds(reader.GetInt64(1)));
+        }
     }
 
     private static long Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);

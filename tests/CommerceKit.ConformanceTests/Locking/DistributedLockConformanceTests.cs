@@ -5,24 +5,9 @@ namespace CommerceKit.ConformanceTests.Locking;
 
 /// <summary>What every lock backend must do. Each test gets a fresh key prefix, so tests never share locks.</summary>
 [ConformanceSuite("Locking", ConformanceBackend.InMemory, ConformanceBackend.Redis, ConformanceBackend.RedisCluster, ConformanceBackend.PostgreSql)]
-public abstract class DistributedLockConformanceTests : IAsyncLifetime
+public abstract class DistributedLockConformanceTests : LockingSuite
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
-    private LockingBackend? _backend;
-
-    protected LockingBackend Backend => _backend ??= CreateBackend();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-    }
-
-    protected abstract LockingBackend CreateBackend();
 
     [Fact]
     public async Task An_acquired_lock_carries_its_name_and_a_positive_fencing_token()

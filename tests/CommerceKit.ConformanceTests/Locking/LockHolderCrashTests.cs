@@ -4,24 +4,8 @@ namespace CommerceKit.ConformanceTests.Locking;
 
 /// <summary>A lock whose holder process dies without a word is free again once its lease runs out.</summary>
 [ConformanceSuite("Locking", ConformanceBackend.Redis, ConformanceBackend.PostgreSql)]
-public abstract class LockHolderCrashTests : IAsyncLifetime
+public abstract class LockHolderCrashTests : LockingSuite
 {
-    private LockingBackend? _backend;
-
-    protected LockingBackend Backend => _backend ??= CreateBackend();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-    }
-
-    protected abstract LockingBackend CreateBackend();
-
     [Fact]
     public async Task A_lock_held_by_a_process_killed_with_SIGKILL_is_granted_to_another_within_expiry_plus_one_second()
     {

@@ -33,9 +33,9 @@ public sealed class LockLeaseModelProperties
 
     [Property(MaxTest = 300)]
     public Property The_in_memory_store_behaves_like_the_model_for_any_interleaving() =>
-        Prop.ForAll(Steps, steps => Run(steps) is null).Label("first step that differs from the model");
+        Prop.ForAll(Steps, async steps => await RunAsync(steps) is null).Label("first step that differs from the model");
 
-    private static string? Run(Step[] steps)
+    private static async Task<string?> RunAsync(Step[] steps)
     {
         var time = new FakeTimeProvider();
         var store = new InMemoryLockLeaseStore(time);
@@ -52,7 +52,7 @@ public sealed class LockLeaseModelProperties
             {
                 case StepKind.Acquire:
                     var owner = $"client-{client}-step-{i}";
-                    var attempt = store.TryAcquireAsync("lock", owner, Expiry, default).AsTask().Result;
+                    var attempt = await store.TryAcquireAsync("lock", owner, Expiry, default);
                     if (holder is not null && expiresAt > now)
                     {
                         if (attempt.IsAcquired || attempt.HolderLeaseRemaining != expiresAt - now)
@@ -73,7 +73,7 @@ public sealed class LockLeaseModelProperties
 
                 case StepKind.Renew:
                     var renewable = owners[client] is { } mine && mine == holder && expiresAt > now;
-                    if (store.RenewAsync("lock", owners[client] ?? "nobody", Expiry, default).AsTask().Result != renewable)
+                    if (await store.RenewAsync("lock", owners[client] ?? "nobody", Expiry, default) != renewable)
                     {
                         return $"step {i}: renewal answered differently from the model ({renewable})";
                     }
@@ -87,7 +87,7 @@ public sealed class LockLeaseModelProperties
 
                 case StepKind.Release:
                     var releasable = owners[client] is { } own && own == holder;
-                    if (store.ReleaseAsync("lock", owners[client] ?? "nobody", default).AsTask().Result != releasable)
+                    if (await store.ReleaseAsync("lock", owners[client] ?? "nobody", default) != releasable)
                     {
                         return $"step {i}: release answered differently from the model ({releasable})";
                     }
