@@ -1,0 +1,89 @@
+using CommerceKit.PostgreSql.Connection;
+using CommerceKit.RateLimiting;
+using Npgsql;
+
+namespace CommerceKit.PostgreSql.RateLimiting;
+
+/// <summary>
+/// Rate limits in PostgreSQL: each decision is one function call on the database clock, serialised per key by its
+/// counter row; expired keys are swept by the decisions themselves.
+/// </summary>
+internal sealed class PostgreSqlRateLimitStore : RateLimitStore
+{
+    private readonly PostgreSqlDatabase _database;
+
+    public PostgreSqlRateLimitStore(PostgreSqlDatabase database)
+        : base(PostgreSqlFailures.BackendName)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        Sql = new RateLimitingSql(database.Schema);
+    }
+
+    internal RateLimitingSql Sql { get; }
+
+    public override RateLimitCounter CreateCounter(string key, RateLimitPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy switch
+        {
+            TokenBucketPolicy bucket => new PostgreSqlRateLimitCounter(this, Sql.TokenBucket, "tb:" + key, Micros(bucket.EmissionInterval), bucket.PermitLimit),
+            FixedWindowPolicy fixedWindow => new PostgreSqlRateLimitCounter(this, Sql.FixedWindow, "fw:" + key, Micros(fixedWindow.Length), fixedWindow.PermitLimit),
+            SlidingWindowPolicy sliding => new PostgreSqlRateLimitCounter(this, Sql.SlidingWindow, "sw:" + key, Micros(sliding.Length), sliding.PermitLimit),
+            _ => throw new ArgumentException($"A {policy.GetType().Name} needs a concurrency counter.", nameof(policy)),
+        };
+    }
+
+    public override ConcurrencyCounter CreateConcurrencyCounter(string key, ConcurrencyPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return new PostgreSqlConcurrencyCounter(this, "cc:" + key, policy);
+    }
+
+    internal static long Micros(TimeSpan span) => span.Ticks / 10;
+
+    // Every call is one parameterised statement on a pooled connection, after the tables exist.
+    internal async Task<TResult> RunAsync<TResult>(
+        string sql,
+        object[] parameters,
+        Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
+        CancellationToken cancellationToken)
+    {
+        await _database.EnsureSchemaAsync(RateLimitingSql.Component, Sql.Schema, cancellationToken).ConfigureAwait(false);
+        return await _database.ExecuteAsync(
+            static async (connection, request, token) =>
+            {
+                var command = new NpgsqlCommand(request.Sql, connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    foreach (var parameter in request.Parameters)
+                    {
+                        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+                    }
+
+                    return await request.Read(command, token).ConfigureAwait(false);
+                }
+            },
+            (Sql: sql, Parameters: parameters, Read: read),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task<RateLimitDecision> ReadDecisionAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new(reader.GetBoolean(0), reader.GetInt64(1), FromMicros(reader.GetInt64(2)), FromMicros(reader.GetInt64(3)));
+        }
+    }
+
+    private static TimeSpan FromMicros(long microseconds) => TimeSpan.FromTicks(Math.Max(0, microseconds) * 10);
+}
+
+/// <summary>A token bucket, fixed window or sliding window key: one function call per decision.</summary>
+internal sealed class PostgreSqlRateLimitCounter(PostgreSqlRateLimitStore store, string sql, string key, long parameter, int limit) : RateLimitCounter
+{
+    public override async ValueTask<RateLimitDecision> AcquireAsync(int permits, CancellationToken cancellationToken) =>
+        await store.RunAsync(sql, [key, parameter, limit, permits], PostgreSqlRateLimitStore.ReadDecisionAsync, cancellationToken).ConfigureAwait(false);
+}

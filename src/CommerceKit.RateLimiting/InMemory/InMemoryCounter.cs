@@ -1,0 +1,75 @@
+namespace CommerceKit.RateLimiting.InMemory;
+
+/// <summary>A counter on one key's in-memory state; decisions are synchronous and run under the state's gate.</summary>
+internal abstract class InMemoryCounter<TState>(InMemoryRateLimitStore store, string key) : RateLimitCounter
+    where TState : MemoryKeyState, new()
+{
+    private TState _state = store.Attach<TState>(key);
+
+    public sealed override ValueTask<RateLimitDecision> AcquireAsync(int permits, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TryAcquireNow(permits, out var decision);
+        return ValueTask.FromResult(decision);
+    }
+
+    public sealed override bool TryAcquireNow(int permits, out RateLimitDecision decision)
+    {
+        while (true)
+        {
+            var state = _state;
+            lock (state.Gate)
+            {
+                if (!state.Removed)
+                {
+                    decision = Decide(state, store.Now, permits);
+                    return true;
+                }
+            }
+
+            _state = store.Attach<TState>(key);
+        }
+    }
+
+    /// <summary>Decides and, when granting, updates the state and its expiry.</summary>
+    protected abstract RateLimitDecision Decide(TState state, long now, int permits);
+}
+
+internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string key, TokenBucketPolicy policy)
+    : InMemoryCounter<TokenBucketState>(store, key)
+{
+    private readonly long _interval = RateLimitMath.ToMicros(policy.EmissionInterval);
+
+    protected override RateLimitDecision Decide(TokenBucketState state, long now, int permits)
+    {
+        var decision = RateLimitMath.TokenBucket(ref state.TheoreticalArrival, now, permits, _interval, policy.PermitLimit);
+        state.ExpiresAt = state.TheoreticalArrival;
+        return decision;
+    }
+}
+
+internal sealed class FixedWindowCounter(InMemoryRateLimitStore store, string key, FixedWindowPolicy policy)
+    : InMemoryCounter<FixedWindowState>(store, key)
+{
+    private readonly long _window = RateLimitMath.ToMicros(policy.Length);
+
+    protected override RateLimitDecision Decide(FixedWindowState state, long now, int permits)
+    {
+        var decision = RateLimitMath.FixedWindow(ref state.WindowStart, ref state.Count, now, permits, _window, policy.PermitLimit);
+        state.ExpiresAt = state.WindowStart + _window;
+        return decision;
+    }
+}
+
+internal sealed class SlidingWindowCounter(InMemoryRateLimitStore store, string key, SlidingWindowPolicy policy)
+    : InMemoryCounter<SlidingWindowState>(store, key)
+{
+    private readonly long _window = RateLimitMath.ToMicros(policy.Length);
+
+    protected override RateLimitDecision Decide(SlidingWindowState state, long now, int permits)
+    {
+        var decision = RateLimitMath.SlidingWindow(state.Log, now, permits, _window, policy.PermitLimit);
+        state.ExpiresAt = state.Log.NewestAt + _window;
+        return decision;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+
+namespace CommerceKit.RateLimiting.InMemory;
+
+/// <summary>
+/// Rate-limit state in this process's memory, on its monotonic clock: exact for one instance, shared by nothing
+/// else. Decides synchronously, so <c>AttemptAcquire</c> works. Keys whose state can no longer affect a decision are
+/// swept as new keys arrive, so idle partitions do not accumulate.
+/// </summary>
+internal sealed class InMemoryRateLimitStore : RateLimitStore
+{
+    private const int FirstSweepAt = 1024;
+
+    private readonly ConcurrentDictionary<string, MemoryKeyState> _keys = new(StringComparer.Ordinal);
+    private readonly TimeProvider _timeProvider;
+    private readonly double _timestampTicksPerMicrosecond;
+    private int _sweepAt = FirstSweepAt;
+
+    public InMemoryRateLimitStore(TimeProvider timeProvider)
+        : base("memory")
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+        _timestampTicksPerMicrosecond = timeProvider.TimestampFrequency / 1_000_000d;
+    }
+
+    /// <summary>Keys with live state, for tests of the sweep.</summary>
+    internal int KeyCount => _keys.Count;
+
+    /// <summary>Now on this process's monotonic clock, in microseconds.</summary>
+    internal long Now => (long)(_timeProvider.GetTimestamp() / _timestampTicksPerMicrosecond);
+
+    public override RateLimitCounter CreateCounter(string key, RateLimitPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy switch
+        {
+            TokenBucketPolicy bucket => new TokenBucketCounter(this, "tb:" + key, bucket),
+            FixedWindowPolicy fixedWindow => new FixedWindowCounter(this, "fw:" + key, fixedWindow),
+            SlidingWindowPolicy sliding => new SlidingWindowCounter(this, "sw:" + key, sliding),
+            _ => throw new ArgumentException($"A {policy.GetType().Name} needs a concurrency counter.", nameof(policy)),
+        };
+    }
+
+    public override ConcurrencyCounter CreateConcurrencyCounter(string key, ConcurrencyPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return new InMemoryConcurrencyCounter(this, "cc:" + key, policy);
+    }
+
+    /// <summary>The live state of <paramref name="key"/>, created when there is none.</summary>
+    internal TState Attach<TState>(string key)
+        where TState : MemoryKeyState, new()
+    {
+        if (_keys.Count >= Volatile.Read(ref _sweepAt))
+        {
+            Sweep();
+        }
+
+        return (TState)_keys.GetOrAdd(key, static _ => new TState());
+    }
+
+    private void Sweep()
+    {
+        var now = Now;
+        foreach (var (key, state) in _keys)
+        {
+            lock (state.Gate)
+            {
+                if (state.ExpiresAt <= now && !state.Removed)
+                {
+                    state.Removed = true;
+                    _keys.TryRemove(new KeyValuePair<string, MemoryKeyState>(key, state));
+                }
+            }
+        }
+
+        Volatile.Write(ref _sweepAt, Math.Max(FirstSweepAt, _keys.Count * 2));
+    }
+}

@@ -1,0 +1,98 @@
+namespace CommerceKit.RateLimiting.InMemory;
+
+/// <summary>
+/// The decisions of each algorithm on plain numbers (times in microseconds). The Redis scripts and PostgreSQL
+/// functions make the same decisions; keep them in step.
+/// </summary>
+internal static class RateLimitMath
+{
+    /// <summary>GCRA: <paramref name="theoreticalArrival"/> is when the bucket would be full again.</summary>
+    public static RateLimitDecision TokenBucket(ref long theoreticalArrival, long now, int permits, long interval, int limit)
+    {
+        var tolerance = interval * limit;
+        var start = Math.Max(theoreticalArrival, now);
+        var next = start + (Math.Max(permits, 1) * interval);
+        if (next - now > tolerance)
+        {
+            return new(false, (tolerance - (start - now)) / interval, Micros(next - tolerance - now), Micros(start - now));
+        }
+
+        if (permits == 0)
+        {
+            return new(true, (tolerance - (start - now)) / interval, TimeSpan.Zero, Micros(start - now));
+        }
+
+        theoreticalArrival = next;
+        return new(true, (tolerance - (next - now)) / interval, TimeSpan.Zero, Micros(next - now));
+    }
+
+    /// <summary>A fixed window aligned to the epoch.</summary>
+    public static RateLimitDecision FixedWindow(ref long windowStart, ref long count, long now, int permits, long window, int limit)
+    {
+        var currentStart = now - (now % window);
+        if (windowStart != currentStart)
+        {
+            windowStart = currentStart;
+            count = 0;
+        }
+
+        var reset = Micros(currentStart + window - now);
+        if (count + Math.Max(permits, 1) > limit)
+        {
+            return new(false, limit - count, reset, reset);
+        }
+
+        count += permits;
+        return new(true, limit - count, TimeSpan.Zero, reset);
+    }
+
+    /// <summary>A sliding log of every grant still in the window.</summary>
+    public static RateLimitDecision SlidingWindow(SlidingLog log, long now, int permits, long window, int limit)
+    {
+        while (log.Entries.TryPeek(out var oldest) && oldest.At <= now - window)
+        {
+            log.Total -= log.Entries.Dequeue().Permits;
+        }
+
+        var needed = log.Total + Math.Max(permits, 1) - limit;
+        if (needed > 0)
+        {
+            // Wait until enough of the oldest grants have left the window.
+            long freed = 0, leavesAt = now;
+            foreach (var (at, granted) in log.Entries)
+            {
+                freed += granted;
+                leavesAt = at + window;
+                if (freed >= needed)
+                {
+                    break;
+                }
+            }
+
+            return new(false, limit - log.Total, Micros(leavesAt - now), Micros(log.NewestAt + window - now));
+        }
+
+        if (permits > 0)
+        {
+            log.Entries.Enqueue((now, permits));
+            log.Total += permits;
+            log.NewestAt = now;
+        }
+
+        return new(true, limit - log.Total, TimeSpan.Zero, log.Entries.Count == 0 ? TimeSpan.Zero : Micros(log.NewestAt + window - now));
+    }
+
+    public static TimeSpan Micros(long microseconds) => TimeSpan.FromTicks(Math.Max(0, microseconds) * 10);
+
+    public static long ToMicros(TimeSpan span) => span.Ticks / 10;
+}
+
+/// <summary>The grants of one sliding-window key still in the window, oldest first.</summary>
+internal sealed class SlidingLog
+{
+    public Queue<(long At, int Permits)> Entries { get; } = new();
+
+    public long Total { get; set; }
+
+    public long NewestAt { get; set; }
+}

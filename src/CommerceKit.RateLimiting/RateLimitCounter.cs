@@ -1,0 +1,27 @@
+namespace CommerceKit.RateLimiting;
+
+/// <summary>The state of one key under a token bucket, sliding window or fixed window policy.</summary>
+public abstract class RateLimitCounter
+{
+    /// <summary>
+    /// Grants <paramref name="permits"/> when the policy admits them now, counting them; otherwise changes nothing.
+    /// With <paramref name="permits"/> 0, answers whether one permit is available without counting it.
+    /// </summary>
+    /// <param name="permits">0 to the policy's limit.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The decision.</returns>
+    public abstract ValueTask<RateLimitDecision> AcquireAsync(int permits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Decides without waiting, when the backend can (in-memory can, remote backends cannot): the synchronous
+    /// <c>AttemptAcquire</c> path.
+    /// </summary>
+    /// <param name="permits">As for <see cref="AcquireAsync"/>.</param>
+    /// <param name="decision">The decision, when one was made.</param>
+    /// <returns><see langword="false"/> when only <see cref="AcquireAsync"/> can decide.</returns>
+    public virtual bool TryAcquireNow(int permits, out RateLimitDecision decision)
+    {
+        decision = default;
+        return false;
+    }
+}
