@@ -10,6 +10,11 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
 {
     private static readonly TimeSpan FailClosedRetryAfter = TimeSpan.FromSeconds(1);
 
+    // A queued request asks again at least this often (a long retry-after may shrink when permits come back early,
+    // as concurrency permits do) and at most this often (a zero retry-after must not spin).
+    private static readonly TimeSpan LongestQueuedWait = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ShortestQueuedWait = TimeSpan.FromMilliseconds(1);
+
     private long _lastUsed;
     private long _lastRemaining;
     private long _queued;
@@ -77,7 +82,8 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
         {
             while (true)
             {
-                await Task.Delay(decision.RetryAfter, Provider.TimeProvider, cancellationToken).ConfigureAwait(false);
+                var wait = TimeSpan.FromTicks(Math.Clamp(decision.RetryAfter.Ticks, ShortestQueuedWait.Ticks, LongestQueuedWait.Ticks));
+                await Task.Delay(wait, Provider.TimeProvider, cancellationToken).ConfigureAwait(false);
                 (decision, outcome) = await DecideAsync(permitCount, leaseId, cancellationToken).ConfigureAwait(false);
                 if (decision.IsGranted || outcome != RateLimitTelemetry.Rejected)
                 {

@@ -15,7 +15,7 @@ internal static class RateLimitScripts
         """;
 
     // GCRA. KEYS[1] = theoretical arrival time; ARGV[1] = emission interval µs, ARGV[2] = limit, ARGV[3] = permits.
-    public static readonly RedisScript TokenBucket = new(Now + """
+    public static readonly RedisScript TokenBucket = new(Now + "\n" + """
         local interval, limit, permits = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local tolerance = interval * limit
         local start = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
@@ -32,7 +32,7 @@ internal static class RateLimitScripts
 
     // Epoch-aligned fixed window. KEYS[1] = hash {w = window start, c = count}; ARGV[1] = window µs, ARGV[2] = limit,
     // ARGV[3] = permits.
-    public static readonly RedisScript FixedWindow = new(Now + """
+    public static readonly RedisScript FixedWindow = new(Now + "\n" + """
         local window, limit, permits = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local start = now - (now % window)
         local state = redis.call('HMGET', KEYS[1], 'w', 'c')
@@ -52,7 +52,7 @@ internal static class RateLimitScripts
 
     // Sliding log. KEYS[1] = sorted set of grants (score = time µs, member = 'time:seq:permits'), KEYS[2] = hash
     // {t = permits in the log, s = sequence}; ARGV[1] = window µs, ARGV[2] = limit, ARGV[3] = permits.
-    public static readonly RedisScript SlidingWindow = new(Now + """
+    public static readonly RedisScript SlidingWindow = new(Now + "\n" + """
         local window, limit, permits = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local function weight(member) return tonumber(string.match(member, ':(%d+)$')) end
         local total = tonumber(redis.call('HGET', KEYS[2], 't') or '-1')
@@ -110,7 +110,7 @@ internal static class RateLimitScripts
 
     // Concurrency. KEYS[1] = sorted set lease -> expiry µs, KEYS[2] = hash lease -> permits; ARGV[1] = lease id,
     // ARGV[2] = limit, ARGV[3] = permits, ARGV[4] = lease lifetime µs.
-    public static readonly RedisScript ConcurrencyAcquire = new(Now + DropExpiredLeases + """
+    public static readonly RedisScript ConcurrencyAcquire = new(Now + "\n" + DropExpiredLeases + "\n" + """
         local limit, permits = tonumber(ARGV[2]), tonumber(ARGV[3])
         local held = 0
         for _, value in ipairs(redis.call('HVALS', KEYS[2])) do held = held + tonumber(value) end
@@ -127,7 +127,7 @@ internal static class RateLimitScripts
         """);
 
     // KEYS as for acquire; ARGV[1] = lease id, ARGV[2] = lease lifetime µs. Returns 1 when the live lease was extended.
-    public static readonly RedisScript ConcurrencyRenew = new(Now + DropExpiredLeases + """
+    public static readonly RedisScript ConcurrencyRenew = new(Now + "\n" + DropExpiredLeases + "\n" + """
         if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
         redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
         expireWithNewestLease()

@@ -26,4 +26,20 @@ public static class Eventually
             }
         }
     }
+
+    /// <summary>Checks <paramref name="condition"/> every 50 ms until it holds; fails with <paramref name="what"/> after <paramref name="deadline"/>.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan deadline, string what)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > deadline)
+            {
+                throw new TimeoutException($"Still not true after {deadline}: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }

@@ -8,25 +8,11 @@ namespace CommerceKit.ConformanceTests.Locking;
 /// One lock backend as the conformance suites see it: providers that share the backend (each its own service
 /// provider and connection, like separate application instances), and the backend-specific test hooks.
 /// </summary>
-public abstract class LockingBackend : IAsyncDisposable
+public abstract class LockingBackend : BackendInstances
 {
-    private readonly List<ServiceProvider> _instances = [];
-
-    /// <summary>The key prefix every instance of this backend shares and no other test uses.</summary>
-    public string KeyPrefix { get; } = TestEnvironment.UniqueKeyPrefix();
-
-    /// <summary>The services of the first instance created, for hooks that reach into the backend.</summary>
-    protected IServiceProvider FirstInstance => _instances.Count > 0 ? _instances[0] : throw new InvalidOperationException("Create a provider first.");
-
     /// <summary>Creates a provider as a separate application instance would: its own services and connection, the same locks.</summary>
-    public IDistributedLockProvider CreateProvider(Action<DistributedLockOptions>? configure = null)
-    {
-        var services = new ServiceCollection().AddLogging();
-        AddBackend(services.AddCommerceKit(o => o.KeyPrefix = KeyPrefix), configure ?? (_ => { }));
-        var instance = services.BuildServiceProvider();
-        _instances.Add(instance);
-        return instance.GetRequiredService<IDistributedLockProvider>();
-    }
+    public IDistributedLockProvider CreateProvider(Action<DistributedLockOptions>? configure = null) =>
+        CreateInstance(builder => AddBackend(builder, configure ?? (_ => { }))).GetRequiredService<IDistributedLockProvider>();
 
     /// <summary>Deletes a lock's lease behind its holder's back, as an operator (or a lost key) would.</summary>
     public abstract Task DeleteLeaseAsync(string lockName);
@@ -37,14 +23,4 @@ public abstract class LockingBackend : IAsyncDisposable
 
     /// <summary>Registers the backend's locks, passing <paramref name="configure"/> on.</summary>
     protected abstract void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure);
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
 }
