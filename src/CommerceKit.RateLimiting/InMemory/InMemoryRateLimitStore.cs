@@ -13,7 +13,7 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
 
     private readonly ConcurrentDictionary<string, MemoryKeyState> _keys = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
-    private readonly double _timestampTicksPerMicrosecond;
+    private readonly long _frequency;
     private int _sweepAt = FirstSweepAt;
 
     public InMemoryRateLimitStore(TimeProvider timeProvider)
@@ -21,14 +21,22 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
-        _timestampTicksPerMicrosecond = timeProvider.TimestampFrequency / 1_000_000d;
+        _frequency = timeProvider.TimestampFrequency;
     }
 
     /// <summary>Keys with live state, for tests of the sweep.</summary>
     internal int KeyCount => _keys.Count;
 
     /// <summary>Now on this process's monotonic clock, in microseconds.</summary>
-    internal long Now => (long)(_timeProvider.GetTimestamp() / _timestampTicksPerMicrosecond);
+    internal long Now
+    {
+        get
+        {
+            // Whole seconds and the rest apart: exact in integers, where a double would round large timestamps.
+            var timestamp = _timeProvider.GetTimestamp();
+            return (timestamp / _frequency * 1_000_000) + (timestamp % _frequency * 1_000_000 / _frequency);
+        }
+    }
 
     public override RateLimitCounter CreateCounter(string key, RateLimitPolicy policy)
     {
