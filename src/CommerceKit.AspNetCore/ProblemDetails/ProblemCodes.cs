@@ -6,6 +6,9 @@ public static class ProblemCodes
     /// <summary>The name of the problem-details extension member that carries the code.</summary>
     public const string ExtensionName = "code";
 
+    /// <summary>The caller exceeded a rate limit; <c>Retry-After</c> says when to try again (429).</summary>
+    public const string RateLimited = "rate_limited";
+
     /// <summary>A backend (Redis, PostgreSQL) is unavailable; the request was not carried out (503).</summary>
     public const string BackendUnavailable = "backend_unavailable";
 

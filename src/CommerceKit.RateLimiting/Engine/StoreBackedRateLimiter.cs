@@ -147,14 +147,20 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
             Volatile.Write(ref _lastRemaining, decision.Remaining);
         }
 
+        RateLimitLease lease;
         if (decision.IsGranted)
         {
             Interlocked.Increment(ref _successful);
-            return Granted(decision, permits, outcome == RateLimitTelemetry.FailedOpen ? null : leaseId, outcome == RateLimitTelemetry.FailedOpen ? RateLimitReasons.BackendUnavailable : reason);
+            lease = Granted(decision, permits, outcome == RateLimitTelemetry.FailedOpen ? null : leaseId, outcome == RateLimitTelemetry.FailedOpen ? RateLimitReasons.BackendUnavailable : reason);
+        }
+        else
+        {
+            Interlocked.Increment(ref _failed);
+            lease = new DecisionLease(false, decision, Policy.PermitLimit, reason);
         }
 
-        Interlocked.Increment(ref _failed);
-        return new DecisionLease(false, decision, Policy.PermitLimit, reason);
+        RateLimitLeaseObserver.Current?.Invoke(lease);
+        return lease;
     }
 
     private void CheckUsable(int permitCount)

@@ -1,0 +1,20 @@
+using System.Threading.RateLimiting;
+
+namespace CommerceKit.RateLimiting;
+
+/// <summary>
+/// Shows the leases CommerceKit limiters hand out on the current async flow to the code that started it, when a
+/// pipeline in between does not (ASP.NET Core's rate-limiting middleware hides the lease of a granted request, and
+/// the <c>RateLimit</c> headers need it).
+/// </summary>
+public static class RateLimitLeaseObserver
+{
+    private static readonly AsyncLocal<Action<RateLimitLease>?> s_current = new();
+
+    /// <summary>Called with every lease a CommerceKit limiter returns on this async flow; <see langword="null"/> for none.</summary>
+    public static Action<RateLimitLease>? Current
+    {
+        get => s_current.Value;
+        set => s_current.Value = value;
+    }
+}
