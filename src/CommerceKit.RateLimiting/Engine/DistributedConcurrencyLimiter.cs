@@ -23,15 +23,10 @@ internal sealed class DistributedConcurrencyLimiter(RateLimiterProvider provider
     protected override ValueTask<RateLimitDecision> DecideOnceAsync(int permits, string? leaseId, CancellationToken cancellationToken) =>
         _counter.AcquireAsync(leaseId!, permits, cancellationToken);
 
-    protected override RateLimitLease Granted(RateLimitDecision decision, int permits, string? leaseId, string? reason)
+    protected override RateLimitLease Hold(RateLimitDecision decision, string leaseId)
     {
-        if (permits == 0 || leaseId is null)
-        {
-            return base.Granted(decision, permits, leaseId, reason);
-        }
-
         Interlocked.Increment(ref _held);
-        return new ConcurrencyLease(this, leaseId, decision, reason);
+        return new ConcurrencyLease(this, leaseId, decision);
     }
 
     private sealed class ConcurrencyLease : DecisionLease
@@ -41,8 +36,8 @@ internal sealed class DistributedConcurrencyLimiter(RateLimiterProvider provider
         private readonly ITimer _renewal;
         private int _disposed;
 
-        public ConcurrencyLease(DistributedConcurrencyLimiter limiter, string leaseId, RateLimitDecision decision, string? reason)
-            : base(true, decision, limiter.Policy.PermitLimit, reason)
+        public ConcurrencyLease(DistributedConcurrencyLimiter limiter, string leaseId, RateLimitDecision decision)
+            : base(true, decision, limiter.Policy.PermitLimit, null)
         {
             _limiter = limiter;
             _leaseId = leaseId;

@@ -6,24 +6,32 @@ namespace CommerceKit.RateLimiting.Engine;
 internal static class RateLimitTelemetry
 {
     public const string OutcomeTag = "commercekit.ratelimit.outcome";
-    public const string Granted = "granted";
-    public const string Rejected = "rejected";
-    public const string QueueFull = "queue_full";
-    public const string FailedOpen = "failed_open";
-    public const string FailedClosed = "failed_closed";
+
+    // Indexed by DecisionOutcome.
+    private static readonly string[] OutcomeNames = ["granted", "rejected", "queue_full", "failed_open", "failed_closed"];
 
     private static readonly Meter Meter = new(CommerceKitDiagnostics.MeterName);
 
     public static readonly Counter<long> Decisions = Meter.CreateCounter<long>(
         "commercekit.ratelimit.decisions", "{decision}", "Rate-limit decisions, by backend and outcome.");
 
-    public static string Outcome(RateLimitDecision decision) => decision.IsGranted ? Granted : Rejected;
+    public static DecisionOutcome Outcome(RateLimitDecision decision) => decision.IsGranted ? DecisionOutcome.Granted : DecisionOutcome.Rejected;
 
-    public static void Record(string backend, string outcome)
+    public static void Record(string backend, DecisionOutcome outcome)
     {
         if (Decisions.Enabled)
         {
-            Decisions.Add(1, new(CommerceKitDiagnostics.BackendTagName, backend), new(OutcomeTag, outcome));
+            Decisions.Add(1, new(CommerceKitDiagnostics.BackendTagName, backend), new(OutcomeTag, OutcomeNames[(int)outcome]));
         }
     }
+}
+
+/// <summary>How a decision came about, for telemetry and the lease's reason.</summary>
+internal enum DecisionOutcome
+{
+    Granted,
+    Rejected,
+    QueueFull,
+    FailedOpen,
+    FailedClosed,
 }

@@ -15,7 +15,9 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
     private static readonly TimeSpan LongestQueuedWait = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ShortestQueuedWait = TimeSpan.FromMilliseconds(1);
 
-    private long _lastUsed;
+    private long _uses;
+    private long _usesSeen = -1;
+    private long _idleSince;
     private long _lastRemaining;
     private long _queued;
     private long _successful;
@@ -28,10 +30,27 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
         Key = key;
         Policy = policy;
         _lastRemaining = policy.PermitLimit;
-        _lastUsed = provider.TimeProvider.GetTimestamp();
+        _idleSince = provider.TimeProvider.GetTimestamp();
     }
 
-    public override TimeSpan? IdleDuration => Provider.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastUsed));
+    /// <summary>
+    /// The time since a call of this property first saw no new decision. Decisions only bump a counter (reading
+    /// the clock there would cost more than the in-memory decision itself), so the idle time is as precise as the
+    /// caller's polling: a partitioned limiter polls every 100 ms and drops partitions idle for 10 s.
+    /// </summary>
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            var uses = Volatile.Read(ref _uses);
+            if (uses != Interlocked.Exchange(ref _usesSeen, uses))
+            {
+                Volatile.Write(ref _idleSince, Provider.TimeProvider.GetTimestamp());
+            }
+
+            return Provider.TimeProvider.GetElapsedTime(Volatile.Read(ref _idleSince));
+        }
+    }
 
     protected RateLimiterProvider Provider { get; }
 
@@ -62,12 +81,25 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
             : new DecisionLease(false, new(false, Volatile.Read(ref _lastRemaining), TimeSpan.Zero, TimeSpan.Zero), Policy.PermitLimit, RateLimitReasons.RequiresAsync);
     }
 
-    protected sealed override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    protected sealed override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         CheckUsable(permitCount);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<RateLimitLease>(cancellationToken);
+        }
+
+        // A backend that decides in memory answers without an async state machine unless the request must queue.
         var leaseId = NewLeaseId();
+        return TryDecideNow(permitCount, leaseId, out var decision) && (decision.IsGranted || Policy.QueueLimit == 0)
+            ? ValueTask.FromResult(Complete(decision, permitCount, leaseId, RateLimitTelemetry.Outcome(decision)))
+            : AcquireRemotelyOrQueuedAsync(permitCount, leaseId, cancellationToken);
+    }
+
+    private async ValueTask<RateLimitLease> AcquireRemotelyOrQueuedAsync(int permitCount, string? leaseId, CancellationToken cancellationToken)
+    {
         var (decision, outcome) = await DecideAsync(permitCount, leaseId, cancellationToken).ConfigureAwait(false);
-        if (decision.IsGranted || Policy.QueueLimit == 0 || outcome != RateLimitTelemetry.Rejected)
+        if (decision.IsGranted || Policy.QueueLimit == 0 || outcome != DecisionOutcome.Rejected)
         {
             return Complete(decision, permitCount, leaseId, outcome);
         }
@@ -75,7 +107,7 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
         if (Interlocked.Add(ref _queued, permitCount) > Policy.QueueLimit)
         {
             Interlocked.Add(ref _queued, -permitCount);
-            return Complete(decision, permitCount, leaseId, RateLimitTelemetry.QueueFull, RateLimitReasons.QueueFull);
+            return Complete(decision, permitCount, leaseId, DecisionOutcome.QueueFull);
         }
 
         try
@@ -85,7 +117,7 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
                 var wait = TimeSpan.FromTicks(Math.Clamp(decision.RetryAfter.Ticks, ShortestQueuedWait.Ticks, LongestQueuedWait.Ticks));
                 await Task.Delay(wait, Provider.TimeProvider, cancellationToken).ConfigureAwait(false);
                 (decision, outcome) = await DecideAsync(permitCount, leaseId, cancellationToken).ConfigureAwait(false);
-                if (decision.IsGranted || outcome != RateLimitTelemetry.Rejected)
+                if (decision.IsGranted || outcome != DecisionOutcome.Rejected)
                 {
                     return Complete(decision, permitCount, leaseId, outcome);
                 }
@@ -108,11 +140,10 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
     /// <summary>One decision of the backend.</summary>
     protected abstract ValueTask<RateLimitDecision> DecideOnceAsync(int permits, string? leaseId, CancellationToken cancellationToken);
 
-    /// <summary>The lease of a granted decision.</summary>
-    protected virtual RateLimitLease Granted(RateLimitDecision decision, int permits, string? leaseId, string? reason) =>
-        new DecisionLease(true, decision, Policy.PermitLimit, reason);
+    /// <summary>The lease of permits granted under <paramref name="leaseId"/>, for limiters whose leases hold permits.</summary>
+    protected virtual RateLimitLease Hold(RateLimitDecision decision, string leaseId) => new DecisionLease(true, decision, Policy.PermitLimit, null);
 
-    private async ValueTask<(RateLimitDecision Decision, string Outcome)> DecideAsync(int permits, string? leaseId, CancellationToken cancellationToken)
+    private async ValueTask<(RateLimitDecision Decision, DecisionOutcome Outcome)> DecideAsync(int permits, string? leaseId, CancellationToken cancellationToken)
     {
         try
         {
@@ -124,39 +155,41 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
             if (Policy.FailureMode == RateLimitFailureMode.FailOpen)
             {
                 RateLimitLog.FailedOpen(Provider.Logger, Key, exception);
-                return (new(true, Volatile.Read(ref _lastRemaining), TimeSpan.Zero, TimeSpan.Zero), RateLimitTelemetry.FailedOpen);
+                return (new(true, Volatile.Read(ref _lastRemaining), TimeSpan.Zero, TimeSpan.Zero), DecisionOutcome.FailedOpen);
             }
 
             RateLimitLog.FailedClosed(Provider.Logger, Key, exception);
-            return (new(false, 0, FailClosedRetryAfter, TimeSpan.Zero), RateLimitTelemetry.FailedClosed);
+            return (new(false, 0, FailClosedRetryAfter, TimeSpan.Zero), DecisionOutcome.FailedClosed);
         }
     }
 
-    private RateLimitLease Complete(RateLimitDecision decision, int permits, string? leaseId, string outcome, string? reason = null)
+    private RateLimitLease Complete(RateLimitDecision decision, int permits, string? leaseId, DecisionOutcome outcome)
     {
-        Volatile.Write(ref _lastUsed, Provider.TimeProvider.GetTimestamp());
+        _uses++;
         RateLimitTelemetry.Record(Provider.Store.BackendName, outcome);
-        reason ??= outcome switch
-        {
-            RateLimitTelemetry.FailedClosed => RateLimitReasons.BackendUnavailable,
-            _ => null,
-        };
-
-        if (outcome != RateLimitTelemetry.FailedOpen && outcome != RateLimitTelemetry.FailedClosed)
+        RateLimitLease lease;
+        if (outcome == DecisionOutcome.Granted)
         {
             Volatile.Write(ref _lastRemaining, decision.Remaining);
-        }
-
-        RateLimitLease lease;
-        if (decision.IsGranted)
-        {
             Interlocked.Increment(ref _successful);
-            lease = Granted(decision, permits, outcome == RateLimitTelemetry.FailedOpen ? null : leaseId, outcome == RateLimitTelemetry.FailedOpen ? RateLimitReasons.BackendUnavailable : reason);
+            lease = leaseId is null || permits == 0 ? new DecisionLease(true, decision, Policy.PermitLimit, null) : Hold(decision, leaseId);
         }
         else
         {
-            Interlocked.Increment(ref _failed);
-            lease = new DecisionLease(false, decision, Policy.PermitLimit, reason);
+            if (outcome is DecisionOutcome.Rejected or DecisionOutcome.QueueFull)
+            {
+                Volatile.Write(ref _lastRemaining, decision.Remaining);
+            }
+
+            var reason = outcome switch
+            {
+                DecisionOutcome.QueueFull => RateLimitReasons.QueueFull,
+                DecisionOutcome.FailedOpen or DecisionOutcome.FailedClosed => RateLimitReasons.BackendUnavailable,
+                _ => null,
+            };
+            var granted = outcome == DecisionOutcome.FailedOpen;
+            _ = granted ? Interlocked.Increment(ref _successful) : Interlocked.Increment(ref _failed);
+            lease = new DecisionLease(granted, decision, Policy.PermitLimit, reason);
         }
 
         RateLimitLeaseObserver.Current?.Invoke(lease);

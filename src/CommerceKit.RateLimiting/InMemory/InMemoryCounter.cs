@@ -35,16 +35,41 @@ internal abstract class InMemoryCounter<TState>(InMemoryRateLimitStore store, st
     protected abstract RateLimitDecision Decide(TState state, long now, int permits);
 }
 
-internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string key, TokenBucketPolicy policy)
-    : InMemoryCounter<TokenBucketState>(store, key)
+/// <summary>
+/// A token bucket: GCRA keeps one number, so a decision is a compare-and-swap instead of a lock (the in-memory
+/// decision competes with <c>TokenBucketRateLimiter</c>, which never reads a clock).
+/// </summary>
+internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string key, TokenBucketPolicy policy) : RateLimitCounter
 {
     private readonly long _interval = RateLimitMath.ToMicros(policy.EmissionInterval);
+    private TokenBucketState _state = store.Attach<TokenBucketState>(key);
 
-    protected override RateLimitDecision Decide(TokenBucketState state, long now, int permits)
+    public override ValueTask<RateLimitDecision> AcquireAsync(int permits, CancellationToken cancellationToken)
     {
-        var decision = RateLimitMath.TokenBucket(ref state.TheoreticalArrival, now, permits, _interval, policy.PermitLimit);
-        state.ExpiresAt = state.TheoreticalArrival;
-        return decision;
+        cancellationToken.ThrowIfCancellationRequested();
+        TryAcquireNow(permits, out var decision);
+        return ValueTask.FromResult(decision);
+    }
+
+    public override bool TryAcquireNow(int permits, out RateLimitDecision decision)
+    {
+        while (true)
+        {
+            var state = _state;
+            var seen = Volatile.Read(ref state.TheoreticalArrival);
+            if (seen == TokenBucketState.RemovedMarker)
+            {
+                _state = store.Attach<TokenBucketState>(key);
+                continue;
+            }
+
+            var arrival = seen;
+            decision = RateLimitMath.TokenBucket(ref arrival, store.Now, permits, _interval, policy.PermitLimit);
+            if (arrival == seen || Interlocked.CompareExchange(ref state.TheoreticalArrival, arrival, seen) == seen)
+            {
+                return true;
+            }
+        }
     }
 }
 

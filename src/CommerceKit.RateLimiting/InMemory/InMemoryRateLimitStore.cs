@@ -14,6 +14,8 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     private readonly ConcurrentDictionary<string, MemoryKeyState> _keys = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly long _frequency;
+    private readonly long _ticksPerMicrosecond;
+    private readonly bool _systemClock;
     private int _sweepAt = FirstSweepAt;
 
     public InMemoryRateLimitStore(TimeProvider timeProvider)
@@ -22,6 +24,8 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
         _frequency = timeProvider.TimestampFrequency;
+        _ticksPerMicrosecond = _frequency % 1_000_000 == 0 ? _frequency / 1_000_000 : 0;
+        _systemClock = ReferenceEquals(timeProvider, TimeProvider.System);
     }
 
     /// <summary>Keys with live state, for tests of the sweep.</summary>
@@ -32,9 +36,21 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     {
         get
         {
-            // Whole seconds and the rest apart: exact in integers, where a double would round large timestamps.
+            // Integers: a double would round large timestamps. Constant divisors for the usual clocks (Stopwatch on
+            // Linux counts nanoseconds, FakeTimeProvider ticks) let the JIT multiply instead of divide.
+            if (_systemClock)
+            {
+                return Environment.TickCount64 * 1000;
+            }
+
             var timestamp = _timeProvider.GetTimestamp();
-            return (timestamp / _frequency * 1_000_000) + (timestamp % _frequency * 1_000_000 / _frequency);
+            return _ticksPerMicrosecond switch
+            {
+                1000 => timestamp / 1000,
+                10 => timestamp / 10,
+                > 0 => timestamp / _ticksPerMicrosecond,
+                _ => (timestamp / _frequency * 1_000_000) + (timestamp % _frequency * 1_000_000 / _frequency),
+            };
         }
     }
 
@@ -73,13 +89,9 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
         var now = Now;
         foreach (var (key, state) in _keys)
         {
-            lock (state.Gate)
+            if (state.TryExpire(now))
             {
-                if (state.ExpiresAt <= now && !state.Removed)
-                {
-                    state.Removed = true;
-                    _keys.TryRemove(new KeyValuePair<string, MemoryKeyState>(key, state));
-                }
+                _keys.TryRemove(new KeyValuePair<string, MemoryKeyState>(key, state));
             }
         }
 

@@ -12,11 +12,36 @@ internal abstract class MemoryKeyState
 
     /// <summary>When the state stops affecting decisions, in microseconds of the store's clock.</summary>
     public long ExpiresAt { get; set; }
+
+    /// <summary>Marks the state removed when it no longer affects decisions at <paramref name="now"/>.</summary>
+    public virtual bool TryExpire(long now)
+    {
+        lock (Gate)
+        {
+            if (Removed || ExpiresAt > now)
+            {
+                return false;
+            }
+
+            Removed = true;
+            return true;
+        }
+    }
 }
 
+/// <summary>GCRA's one number, updated without a lock; <see cref="RemovedMarker"/> marks a swept state.</summary>
 internal sealed class TokenBucketState : MemoryKeyState
 {
+    public const long RemovedMarker = long.MinValue;
+
     public long TheoreticalArrival;
+
+    public override bool TryExpire(long now)
+    {
+        var arrival = Volatile.Read(ref TheoreticalArrival);
+        return arrival != RemovedMarker && arrival <= now
+            && Interlocked.CompareExchange(ref TheoreticalArrival, RemovedMarker, arrival) == arrival;
+    }
 }
 
 internal sealed class FixedWindowState : MemoryKeyState
