@@ -22,7 +22,7 @@ internal abstract class InMemoryCounter<TState>(InMemoryRateLimitStore store, st
             {
                 if (!state.Removed)
                 {
-                    decision = Decide(state, store.Now, permits);
+                    decision = store.Padded(Decide(state, store.Now, permits));
                     return true;
                 }
             }
@@ -67,6 +67,7 @@ internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string ke
             decision = RateLimitMath.TokenBucket(ref arrival, store.Now, permits, _interval, policy.PermitLimit);
             if (arrival == seen || Interlocked.CompareExchange(ref state.TheoreticalArrival, arrival, seen) == seen)
             {
+                decision = store.Padded(decision);
                 return true;
             }
         }

@@ -31,18 +31,33 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     /// <summary>Keys with live state, for tests of the sweep.</summary>
     internal int KeyCount => _keys.Count;
 
-    /// <summary>Now on this process's monotonic clock, in microseconds.</summary>
+    /// <summary>
+    /// What a rejection's retry-after must add so that a caller waiting exactly that long finds the permits back: the
+    /// system tick lags real time by up to its resolution (a few milliseconds on Linux, about 16 on Windows).
+    /// </summary>
+    internal TimeSpan RetryPadding => _systemClock ? TimeSpan.FromMilliseconds(16) : TimeSpan.Zero;
+
+    /// <summary>The decision with <see cref="RetryPadding"/> added when it is a rejection.</summary>
+    internal RateLimitDecision Padded(RateLimitDecision decision) =>
+        decision.IsGranted || !_systemClock ? decision : decision with { RetryAfter = decision.RetryAfter + RetryPadding };
+
+    /// <summary>
+    /// Now on this process's monotonic clock, in microseconds. On <see cref="TimeProvider.System"/> that is the
+    /// system's millisecond tick: reading the high-resolution clock alone costs more than .NET's own
+    /// <c>TokenBucketRateLimiter</c> takes for a whole decision. Other providers (a <c>FakeTimeProvider</c> in
+    /// tests) are read through <see cref="TimeProvider.GetTimestamp"/>.
+    /// </summary>
     internal long Now
     {
         get
         {
-            // Integers: a double would round large timestamps. Constant divisors for the usual clocks (Stopwatch on
-            // Linux counts nanoseconds, FakeTimeProvider ticks) let the JIT multiply instead of divide.
             if (_systemClock)
             {
                 return Environment.TickCount64 * 1000;
             }
 
+            // Integers: a double would round large timestamps. Constant divisors for the usual clocks (Stopwatch on
+            // Linux counts nanoseconds, FakeTimeProvider ticks) let the JIT multiply instead of divide.
             var timestamp = _timeProvider.GetTimestamp();
             return _ticksPerMicrosecond switch
             {
