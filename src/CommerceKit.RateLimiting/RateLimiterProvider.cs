@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using CommerceKit.RateLimiting.Engine;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace CommerceKit.RateLimiting;
 
@@ -24,6 +25,7 @@ public sealed class RateLimiterProvider : IRateLimiterProvider
         Store = store;
         TimeProvider = timeProvider;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("CommerceKit.RateLimiting");
+        Breaker = BackendBreaker.Create(store, timeProvider, () => RateLimitLog.BreakerOpened(Logger, store.BackendName, BackendBreaker.BreakDuration));
     }
 
     /// <inheritdoc/>
@@ -34,6 +36,9 @@ public sealed class RateLimiterProvider : IRateLimiterProvider
     internal TimeProvider TimeProvider { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>Answers by the failure policy at once while the backend keeps failing.</summary>
+    internal ResiliencePipeline Breaker { get; }
 
     /// <inheritdoc/>
     public RateLimiter CreateLimiter(string key, RateLimitPolicy policy)

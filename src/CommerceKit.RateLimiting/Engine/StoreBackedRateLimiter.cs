@@ -1,3 +1,4 @@
+using Polly.CircuitBreaker;
 using System.Threading.RateLimiting;
 
 namespace CommerceKit.RateLimiting.Engine;
@@ -98,12 +99,27 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
 
     private async ValueTask<RateLimitLease> AcquireRemotelyOrQueuedAsync(int permitCount, string? leaseId, CancellationToken cancellationToken)
     {
-        var (decision, outcome) = await DecideAsync(permitCount, leaseId, cancellationToken).ConfigureAwait(false);
-        if (decision.IsGranted || Policy.QueueLimit == 0 || outcome != DecisionOutcome.Rejected)
+        // The first decision is awaited here rather than through DecideAsync: one async state machine less on the
+        // path every remote decision takes.
+        RateLimitDecision decision;
+        DecisionOutcome outcome;
+        try
         {
-            return Complete(decision, permitCount, leaseId, outcome);
+            decision = await GuardedDecideOnceAsync(permitCount, leaseId, cancellationToken).ConfigureAwait(false);
+            outcome = RateLimitTelemetry.Outcome(decision);
+        }
+        catch (Exception exception) when (exception is BackendUnavailableException or BrokenCircuitException)
+        {
+            (decision, outcome) = Unavailable(exception);
         }
 
+        return decision.IsGranted || Policy.QueueLimit == 0 || outcome != DecisionOutcome.Rejected
+            ? Complete(decision, permitCount, leaseId, outcome)
+            : await WaitInQueueAsync(permitCount, leaseId, decision, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<RateLimitLease> WaitInQueueAsync(int permitCount, string? leaseId, RateLimitDecision decision, CancellationToken cancellationToken)
+    {
         if (Interlocked.Add(ref _queued, permitCount) > Policy.QueueLimit)
         {
             Interlocked.Add(ref _queued, -permitCount);
@@ -116,11 +132,13 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
             {
                 var wait = TimeSpan.FromTicks(Math.Clamp(decision.RetryAfter.Ticks, ShortestQueuedWait.Ticks, LongestQueuedWait.Ticks));
                 await Task.Delay(wait, Provider.TimeProvider, cancellationToken).ConfigureAwait(false);
-                (decision, outcome) = await DecideAsync(permitCount, leaseId, cancellationToken).ConfigureAwait(false);
-                if (decision.IsGranted || outcome != DecisionOutcome.Rejected)
+                var (next, outcome) = await DecideAsync(permitCount, leaseId, cancellationToken).ConfigureAwait(false);
+                if (next.IsGranted || outcome != DecisionOutcome.Rejected)
                 {
-                    return Complete(decision, permitCount, leaseId, outcome);
+                    return Complete(next, permitCount, leaseId, outcome);
                 }
+
+                decision = next;
             }
         }
         finally
@@ -147,20 +165,41 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
     {
         try
         {
-            var decision = await DecideOnceAsync(permits, leaseId, cancellationToken).ConfigureAwait(false);
+            var decision = await GuardedDecideOnceAsync(permits, leaseId, cancellationToken).ConfigureAwait(false);
             return (decision, RateLimitTelemetry.Outcome(decision));
         }
-        catch (BackendUnavailableException exception)
+        catch (Exception exception) when (exception is BackendUnavailableException or BrokenCircuitException)
         {
-            if (Policy.FailureMode == RateLimitFailureMode.FailOpen)
+            return Unavailable(exception);
+        }
+    }
+
+    private ValueTask<RateLimitDecision> GuardedDecideOnceAsync(int permits, string? leaseId, CancellationToken cancellationToken) =>
+        Provider.Breaker.ExecuteAsync(
+            static (state, token) => state.Limiter.DecideOnceAsync(state.Permits, state.LeaseId, token),
+            (Limiter: this, Permits: permits, LeaseId: leaseId),
+            cancellationToken);
+
+    // The failure policy's answer while the backend cannot be reached. An open breaker was logged when it opened.
+    private (RateLimitDecision Decision, DecisionOutcome Outcome) Unavailable(Exception exception)
+    {
+        var cause = exception as BackendUnavailableException;
+        if (Policy.FailureMode == RateLimitFailureMode.FailOpen)
+        {
+            if (cause is not null)
             {
-                RateLimitLog.FailedOpen(Provider.Logger, Key, exception);
-                return (new(true, Volatile.Read(ref _lastRemaining), TimeSpan.Zero, TimeSpan.Zero), DecisionOutcome.FailedOpen);
+                RateLimitLog.FailedOpen(Provider.Logger, Key, cause);
             }
 
-            RateLimitLog.FailedClosed(Provider.Logger, Key, exception);
-            return (new(false, 0, FailClosedRetryAfter, TimeSpan.Zero), DecisionOutcome.FailedClosed);
+            return (new(true, Volatile.Read(ref _lastRemaining), TimeSpan.Zero, TimeSpan.Zero), DecisionOutcome.FailedOpen);
         }
+
+        if (cause is not null)
+        {
+            RateLimitLog.FailedClosed(Provider.Logger, Key, cause);
+        }
+
+        return (new(false, 0, FailClosedRetryAfter, TimeSpan.Zero), DecisionOutcome.FailedClosed);
     }
 
     private RateLimitLease Complete(RateLimitDecision decision, int permits, string? leaseId, DecisionOutcome outcome)
