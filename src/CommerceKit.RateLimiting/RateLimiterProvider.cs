@@ -2,7 +2,6 @@ using System.Threading.RateLimiting;
 using CommerceKit.RateLimiting.Engine;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
 
 namespace CommerceKit.RateLimiting;
 
@@ -25,7 +24,7 @@ public sealed class RateLimiterProvider : IRateLimiterProvider
         Store = store;
         TimeProvider = timeProvider;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("CommerceKit.RateLimiting");
-        Breaker = BackendBreaker.Create(store, timeProvider, () => RateLimitLog.BreakerOpened(Logger, store.BackendName, BackendBreaker.BreakDuration));
+        Breaker = new BackendBreaker(store, timeProvider, () => RateLimitLog.BreakerOpened(Logger, store.BackendName, BackendBreaker.BreakDuration));
     }
 
     /// <inheritdoc/>
@@ -38,7 +37,7 @@ public sealed class RateLimiterProvider : IRateLimiterProvider
     internal ILogger Logger { get; }
 
     /// <summary>Answers by the failure policy at once while the backend keeps failing.</summary>
-    internal ResiliencePipeline Breaker { get; }
+    internal BackendBreaker Breaker { get; }
 
     /// <inheritdoc/>
     public RateLimiter CreateLimiter(string key, RateLimitPolicy policy)
