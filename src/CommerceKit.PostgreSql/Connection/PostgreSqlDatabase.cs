@@ -111,6 +111,37 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
             : AwaitOrForgetFailureAsync(component, ensured, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs one parameterised statement of a feature on a pooled connection, after the feature's tables exist
+    /// (<paramref name="schemaSql"/>, created once through <see cref="EnsureSchemaAsync"/>).
+    /// </summary>
+    public async Task<TResult> RunStatementAsync<TResult>(
+        string component,
+        string schemaSql,
+        string sql,
+        object[] parameters,
+        Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
+        CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(component, schemaSql, cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(
+            static async (connection, request, token) =>
+            {
+                var command = new NpgsqlCommand(request.Sql, connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    foreach (var parameter in request.Parameters)
+                    {
+                        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+                    }
+
+                    return await request.Read(command, token).ConfigureAwait(false);
+                }
+            },
+            (Sql: sql, Parameters: parameters, Read: read),
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_ownsDataSource)

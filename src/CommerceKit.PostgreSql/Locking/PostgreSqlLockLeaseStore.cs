@@ -47,31 +47,12 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
 
     protected override Task StartReleaseNotificationsAsync() => _listener.StartAsync();
 
-    // Every lock operation is one parameterised statement on a pooled connection, after the tables exist.
-    private async Task<TResult> RunAsync<TResult>(
+    private Task<TResult> RunAsync<TResult>(
         string sql,
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
-        CancellationToken cancellationToken)
-    {
-        await _database.EnsureSchemaAsync(LockingSql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
-        return await _database.ExecuteAsync(
-            static async (connection, request, token) =>
-            {
-                var command = new NpgsqlCommand(request.Sql, connection);
-                await using (command.ConfigureAwait(false))
-                {
-                    foreach (var parameter in request.Parameters)
-                    {
-                        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-                    }
-
-                    return await request.Read(command, token).ConfigureAwait(false);
-                }
-            },
-            (Sql: sql, Parameters: parameters, Read: read),
-            cancellationToken).ConfigureAwait(false);
-    }
+        CancellationToken cancellationToken) =>
+        _database.RunStatementAsync(LockingSql.Component, _sql.Schema, sql, parameters, read, cancellationToken);
 
     private static async Task<LeaseAttempt> ReadAttemptAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

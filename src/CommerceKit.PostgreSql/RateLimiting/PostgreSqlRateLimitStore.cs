@@ -42,31 +42,12 @@ internal sealed class PostgreSqlRateLimitStore : RateLimitStore
 
     internal static long Micros(TimeSpan span) => span.Ticks / 10;
 
-    // Every call is one parameterised statement on a pooled connection, after the tables exist.
-    internal async Task<TResult> RunAsync<TResult>(
+    internal Task<TResult> RunAsync<TResult>(
         string sql,
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
-        CancellationToken cancellationToken)
-    {
-        await _database.EnsureSchemaAsync(RateLimitingSql.Component, Sql.Schema, cancellationToken).ConfigureAwait(false);
-        return await _database.ExecuteAsync(
-            static async (connection, request, token) =>
-            {
-                var command = new NpgsqlCommand(request.Sql, connection);
-                await using (command.ConfigureAwait(false))
-                {
-                    foreach (var parameter in request.Parameters)
-                    {
-                        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-                    }
-
-                    return await request.Read(command, token).ConfigureAwait(false);
-                }
-            },
-            (Sql: sql, Parameters: parameters, Read: read),
-            cancellationToken).ConfigureAwait(false);
-    }
+        CancellationToken cancellationToken) =>
+        _database.RunStatementAsync(RateLimitingSql.Component, Sql.Schema, sql, parameters, read, cancellationToken);
 
     internal static async Task<RateLimitDecision> ReadDecisionAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -216,14 +216,7 @@ public abstract class RateLimiterConformanceTests : RateLimitingSuite
 
         one.Dispose();
 
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                using var again = await second.AcquireAsync();
-                return again.IsAcquired;
-            },
-            Deadline,
-            "a disposed lease returns its permit");
+        await EventuallyAdmitsAsync(second, "a disposed lease returns its permit");
     }
 
     [Fact]
@@ -238,14 +231,7 @@ public abstract class RateLimiterConformanceTests : RateLimitingSuite
         Assert.True(dead.IsGranted);
         Assert.False(blocked.IsAcquired);
 
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                using var again = await limiter.AcquireAsync();
-                return again.IsAcquired;
-            },
-            Deadline,
-            "the dead holder's permit expires");
+        await EventuallyAdmitsAsync(limiter, "the dead holder's permit expires");
     }
 
     [Fact]
@@ -319,6 +305,16 @@ public abstract class RateLimiterConformanceTests : RateLimitingSuite
         var floor = 40 + (int)((elapsed - TimeSpan.FromMilliseconds(500)) / interval);
         Assert.InRange(admitted, floor, ceiling);
     }
+
+    private static Task EventuallyAdmitsAsync(RateLimiter limiter, string what) =>
+        Eventually.HoldsAsync(
+            async () =>
+            {
+                using var lease = await limiter.AcquireAsync();
+                return lease.IsAcquired;
+            },
+            Deadline,
+            what);
 
     private static RateLimitPolicy Policy(string algorithm, int limit, TimeSpan window) => algorithm switch
     {
