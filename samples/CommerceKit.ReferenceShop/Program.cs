@@ -1,11 +1,19 @@
+using CommerceKit.RateLimiting;
 using CommerceKit.ReferenceShop.Catalog;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Embedded mode: every backend in memory, no servers needed. Distributed mode arrives with the features.
-builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop");
+builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop")
+    .AddRateLimiter();
 builder.Services.AddCommerceKitProblemDetails();
+
+// Every shop endpoint is limited per client address (Shop:RateLimits:RequestsPerSecondPerAddress), with the
+// RateLimit headers on every response. Health probes are not: a limited probe could get a healthy node restarted.
+var perAddress = builder.Configuration.GetValue("Shop:RateLimits:RequestsPerSecondPerAddress", 100);
+builder.Services.AddRateLimiter(o => o.AddCommerceKitPolicy(
+    "per-address", new TokenBucketPolicy(perAddress, TimeSpan.FromSeconds(1)), http => http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
 builder.Services.AddSingleton(InMemoryCatalog.Seeded());
 builder.Services.AddHealthChecks();
 
@@ -13,8 +21,9 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 
-app.MapProductEndpoints();
+app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
