@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace CommerceKit.RateLimiting.Engine;
@@ -10,10 +11,26 @@ internal static class RateLimitTelemetry
     // Indexed by DecisionOutcome.
     private static readonly string[] OutcomeNames = ["granted", "rejected", "queue_full", "failed_open", "failed_closed"];
 
+    public static readonly ActivitySource Source = new(CommerceKitDiagnostics.ActivitySourceName);
+
     private static readonly Meter Meter = new(CommerceKitDiagnostics.MeterName);
+
+    public static readonly Histogram<double> RemoteDecisionDuration = Meter.CreateHistogram<double>(
+        "commercekit.ratelimit.decision.duration", "s", "How long a decision of a remote backend took, queueing included, by outcome.");
 
     public static readonly Counter<long> Decisions = Meter.CreateCounter<long>(
         "commercekit.ratelimit.decisions", "{decision}", "Rate-limit decisions, by backend and outcome.");
+
+    /// <summary>Tags the activity of a remote decision and records its duration.</summary>
+    public static void RecordRemote(Activity? activity, string backend, bool granted, TimeSpan duration)
+    {
+        var outcome = granted ? "granted" : "rejected";
+        activity?.SetTag(CommerceKitDiagnostics.BackendTagName, backend).SetTag(OutcomeTag, outcome);
+        if (RemoteDecisionDuration.Enabled)
+        {
+            RemoteDecisionDuration.Record(duration.TotalSeconds, new(CommerceKitDiagnostics.BackendTagName, backend), new(OutcomeTag, outcome));
+        }
+    }
 
     public static DecisionOutcome Outcome(RateLimitDecision decision) => decision.IsGranted ? DecisionOutcome.Granted : DecisionOutcome.Rejected;
 

@@ -97,10 +97,13 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
             : AcquireRemotelyOrQueuedAsync(permitCount, leaseId, cancellationToken);
     }
 
+    // Remote (and queued) decisions are traced and timed; in-memory ones are too quick to be worth either. The first
+    // decision is awaited here rather than through DecideAsync: one async state machine less on the path every remote
+    // decision takes.
     private async ValueTask<RateLimitLease> AcquireRemotelyOrQueuedAsync(int permitCount, string? leaseId, CancellationToken cancellationToken)
     {
-        // The first decision is awaited here rather than through DecideAsync: one async state machine less on the
-        // path every remote decision takes.
+        using var activity = RateLimitTelemetry.Source.StartActivity("commercekit.ratelimit.acquire");
+        var startedAt = Provider.TimeProvider.GetTimestamp();
         RateLimitDecision decision;
         DecisionOutcome outcome;
         try
@@ -113,9 +116,11 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
             (decision, outcome) = Unavailable(exception);
         }
 
-        return decision.IsGranted || Policy.QueueLimit == 0 || outcome != DecisionOutcome.Rejected
+        var lease = decision.IsGranted || Policy.QueueLimit == 0 || outcome != DecisionOutcome.Rejected
             ? Complete(decision, permitCount, leaseId, outcome)
             : await WaitInQueueAsync(permitCount, leaseId, decision, cancellationToken).ConfigureAwait(false);
+        RateLimitTelemetry.RecordRemote(activity, Provider.Store.BackendName, lease.IsAcquired, Provider.TimeProvider.GetElapsedTime(startedAt));
+        return lease;
     }
 
     private async ValueTask<RateLimitLease> WaitInQueueAsync(int permitCount, string? leaseId, RateLimitDecision decision, CancellationToken cancellationToken)

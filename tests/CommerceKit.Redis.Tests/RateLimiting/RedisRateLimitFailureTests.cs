@@ -32,23 +32,28 @@ public sealed class RedisRateLimitFailureTests
         Assert.True(rejected.TryGetMetadata(MetadataName.RetryAfter, out _));
         Assert.Equal(1, decisions.Count("failed_open"));
         Assert.Equal(1, decisions.Count("failed_closed"));
+        Assert.True(decisions.TimedDecisions >= 2, "both remote decisions are timed (tests running beside this one may add theirs)");
     }
 
-    /// <summary>Listens to <c>commercekit.ratelimit.decisions</c> by outcome.</summary>
+    /// <summary>Listens to <c>commercekit.ratelimit.decisions</c> by outcome, and counts timed remote decisions.</summary>
     private sealed class DecisionCounter : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly Dictionary<string, long> _byOutcome = [];
+        private int _timed;
+
+        public int TimedDecisions => Volatile.Read(ref _timed);
 
         public DecisionCounter()
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Name == "commercekit.ratelimit.decisions")
+                if (instrument.Name is "commercekit.ratelimit.decisions" or "commercekit.ratelimit.decision.duration")
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
+            _listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _timed));
             _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
             {
                 foreach (var tag in tags)
