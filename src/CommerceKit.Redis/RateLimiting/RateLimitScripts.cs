@@ -96,7 +96,9 @@ internal static class RateLimitScripts
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
         if #expired > 0 then
           redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-          redis.call('HDEL', KEYS[2], unpack(expired))
+          for first = 1, #expired, 1000 do
+            redis.call('HDEL', KEYS[2], unpack(expired, first, math.min(first + 999, #expired)))
+          end
         end
         local function expireWithNewestLease()
           local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
