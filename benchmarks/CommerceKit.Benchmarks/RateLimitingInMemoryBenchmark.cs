@@ -6,8 +6,9 @@ using CommerceKit.RateLimiting.InMemory;
 namespace CommerceKit.Benchmarks;
 
 /// <summary>
-/// One in-memory decision (a granted permit, the lease disposed) against .NET's own TokenBucketRateLimiter. Both
-/// buckets are large enough never to run dry, so every call takes the granted path.
+/// One in-memory decision (a granted permit, the lease disposed) against .NET's own TokenBucketRateLimiter, from one
+/// thread and from two threads at once on one limiter (the machine has two cores). Both buckets are large enough never
+/// to run dry, so every call takes the granted path.
 /// </summary>
 [MemoryDiagnoser]
 public class RateLimitingInMemoryBenchmark
@@ -28,6 +29,8 @@ public class RateLimitingInMemoryBenchmark
         _commerceKit = new RateLimiterProvider(new InMemoryRateLimitStore(TimeProvider.System), TimeProvider.System)
             .CreateLimiter("bench", new TokenBucketPolicy(int.MaxValue, TimeSpan.FromSeconds(1)));
     }
+
+    private const int DecisionsPerThread = 10_000;
 
     [GlobalCleanup]
     public void Cleanup()
@@ -60,4 +63,19 @@ public class RateLimitingInMemoryBenchmark
         using var lease = await _commerceKit.AcquireAsync();
         return lease.IsAcquired;
     }
+
+    [Benchmark(OperationsPerInvoke = 2 * DecisionsPerThread, Description = "TokenBucketRateLimiter, 2 threads")]
+    public void DotNetContended() => OnTwoThreads(_dotnet);
+
+    [Benchmark(OperationsPerInvoke = 2 * DecisionsPerThread, Description = "CommerceKit in-memory, 2 threads")]
+    public void CommerceKitContended() => OnTwoThreads(_commerceKit);
+
+    private static void OnTwoThreads(RateLimiter limiter) =>
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, _ =>
+        {
+            for (var i = 0; i < DecisionsPerThread; i++)
+            {
+                using var lease = limiter.AttemptAcquire();
+            }
+        });
 }
