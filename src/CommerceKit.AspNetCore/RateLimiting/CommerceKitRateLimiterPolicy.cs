@@ -17,6 +17,9 @@ namespace CommerceKit.AspNetCore.RateLimiting;
 /// </summary>
 public sealed class CommerceKitRateLimiterPolicy : IRateLimiterPolicy<string>
 {
+    private readonly Func<string, RateLimiter> _createLimiter;
+    private IRateLimiterProvider? _provider;
+
     /// <summary>Creates the policy.</summary>
     /// <param name="name">The policy name: the <c>RateLimit</c> headers' name and the first part of every key.</param>
     /// <param name="policy">What each partition enforces.</param>
@@ -36,6 +39,9 @@ public sealed class CommerceKitRateLimiterPolicy : IRateLimiterPolicy<string>
         Name = name;
         Policy = policy;
         PartitionKey = partitionKey;
+
+        // One delegate for every request: the middleware calls it once per new partition.
+        _createLimiter = key => _provider!.CreateLimiter($"{Name}:{key}", Policy);
     }
 
     /// <summary>The policy name.</summary>
@@ -61,9 +67,8 @@ public sealed class CommerceKitRateLimiterPolicy : IRateLimiterPolicy<string>
             partition = "#" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(partition)));
         }
 
-        return RateLimitPartition.Get(
-            partition,
-            key => httpContext.RequestServices.GetRequiredService<IRateLimiterProvider>().CreateLimiter($"{Name}:{key}", Policy));
+        _provider ??= httpContext.RequestServices.GetRequiredService<IRateLimiterProvider>();
+        return RateLimitPartition.Get(partition, _createLimiter);
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)

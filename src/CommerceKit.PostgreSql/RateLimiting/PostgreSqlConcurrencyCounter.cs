@@ -5,7 +5,7 @@ namespace CommerceKit.PostgreSql.RateLimiting;
 /// <summary>Concurrency leases as rows of <c>rate_limit_leases</c>, one statement per call.</summary>
 internal sealed class PostgreSqlConcurrencyCounter(PostgreSqlRateLimitStore store, string key, ConcurrencyPolicy policy) : ConcurrencyCounter
 {
-    private readonly long _lifetime = PostgreSqlRateLimitStore.Micros(policy.LeaseLifetime);
+    private readonly long _lifetime = (long)policy.LeaseLifetime.TotalMicroseconds;
 
     public override async ValueTask<RateLimitDecision> AcquireAsync(string leaseId, int permits, CancellationToken cancellationToken)
     {

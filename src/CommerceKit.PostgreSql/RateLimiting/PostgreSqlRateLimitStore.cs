@@ -27,9 +27,9 @@ internal sealed class PostgreSqlRateLimitStore : RateLimitStore
         ArgumentNullException.ThrowIfNull(policy);
         return policy switch
         {
-            TokenBucketPolicy bucket => new PostgreSqlRateLimitCounter(this, Sql.TokenBucket, "tb:" + key, Micros(bucket.EmissionInterval), bucket.PermitLimit),
-            FixedWindowPolicy fixedWindow => new PostgreSqlRateLimitCounter(this, Sql.FixedWindow, "fw:" + key, Micros(fixedWindow.Length), fixedWindow.PermitLimit),
-            SlidingWindowPolicy sliding => new PostgreSqlRateLimitCounter(this, Sql.SlidingWindow, "sw:" + key, Micros(sliding.Length), sliding.PermitLimit),
+            TokenBucketPolicy bucket => new PostgreSqlRateLimitCounter(this, Sql.TokenBucket, "tb:" + key, (long)bucket.EmissionInterval.TotalMicroseconds, bucket.PermitLimit),
+            FixedWindowPolicy fixedWindow => new PostgreSqlRateLimitCounter(this, Sql.FixedWindow, "fw:" + key, (long)fixedWindow.Length.TotalMicroseconds, fixedWindow.PermitLimit),
+            SlidingWindowPolicy sliding => new PostgreSqlRateLimitCounter(this, Sql.SlidingWindow, "sw:" + key, (long)sliding.Length.TotalMicroseconds, sliding.PermitLimit),
             _ => throw new ArgumentException($"A {policy.GetType().Name} needs a concurrency counter.", nameof(policy)),
         };
     }
@@ -40,7 +40,6 @@ internal sealed class PostgreSqlRateLimitStore : RateLimitStore
         return new PostgreSqlConcurrencyCounter(this, "cc:" + key, policy);
     }
 
-    internal static long Micros(TimeSpan span) => span.Ticks / 10;
 
     internal Task<TResult> RunAsync<TResult>(
         string sql,
@@ -55,11 +54,9 @@ internal sealed class PostgreSqlRateLimitStore : RateLimitStore
         await using (reader.ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return new(reader.GetBoolean(0), reader.GetInt64(1), FromMicros(reader.GetInt64(2)), FromMicros(reader.GetInt64(3)));
+            return RateLimitDecision.FromMicroseconds(reader.GetBoolean(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         }
     }
-
-    private static TimeSpan FromMicros(long microseconds) => TimeSpan.FromTicks(Math.Max(0, microseconds) * 10);
 }
 
 /// <summary>A token bucket, fixed window or sliding window key: one function call per decision.</summary>

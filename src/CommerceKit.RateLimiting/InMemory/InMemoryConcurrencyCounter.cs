@@ -3,7 +3,7 @@ namespace CommerceKit.RateLimiting.InMemory;
 /// <summary>Concurrency leases in memory, each expiring unless renewed.</summary>
 internal sealed class InMemoryConcurrencyCounter(InMemoryRateLimitStore store, string key, ConcurrencyPolicy policy) : ConcurrencyCounter
 {
-    private readonly long _lifetime = RateLimitMath.ToMicros(policy.LeaseLifetime);
+    private readonly long _lifetime = (long)policy.LeaseLifetime.TotalMicroseconds;
     private ConcurrencyState _state = store.Attach<ConcurrencyState>(key);
 
     public override ValueTask<RateLimitDecision> AcquireAsync(string leaseId, int permits, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ internal abstract class InMemoryCounter<TState>(InMemoryRateLimitStore store, st
 /// </summary>
 internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string key, TokenBucketPolicy policy) : RateLimitCounter
 {
-    private readonly long _interval = RateLimitMath.ToMicros(policy.EmissionInterval);
+    private readonly long _interval = (long)policy.EmissionInterval.TotalMicroseconds;
     private TokenBucketState _state = store.Attach<TokenBucketState>(key);
 
     public override ValueTask<RateLimitDecision> AcquireAsync(int permits, CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string ke
 internal sealed class FixedWindowCounter(InMemoryRateLimitStore store, string key, FixedWindowPolicy policy)
     : InMemoryCounter<FixedWindowState>(store, key)
 {
-    private readonly long _window = RateLimitMath.ToMicros(policy.Length);
+    private readonly long _window = (long)policy.Length.TotalMicroseconds;
 
     protected override RateLimitDecision Decide(FixedWindowState state, long now, int permits)
     {
@@ -90,7 +90,7 @@ internal sealed class FixedWindowCounter(InMemoryRateLimitStore store, string ke
 internal sealed class SlidingWindowCounter(InMemoryRateLimitStore store, string key, SlidingWindowPolicy policy)
     : InMemoryCounter<SlidingWindowState>(store, key)
 {
-    private readonly long _window = RateLimitMath.ToMicros(policy.Length);
+    private readonly long _window = (long)policy.Length.TotalMicroseconds;
 
     protected override RateLimitDecision Decide(SlidingWindowState state, long now, int permits)
     {

@@ -14,16 +14,16 @@ internal static class RateLimitMath
         var next = start + (Math.Max(permits, 1) * interval);
         if (next - now > tolerance)
         {
-            return new(false, (tolerance - (start - now)) / interval, Micros(next - tolerance - now), Micros(start - now));
+            return RateLimitDecision.FromMicroseconds(false, (tolerance - (start - now)) / interval, next - tolerance - now, start - now);
         }
 
         if (permits == 0)
         {
-            return new(true, (tolerance - (start - now)) / interval, TimeSpan.Zero, Micros(start - now));
+            return RateLimitDecision.FromMicroseconds(true, (tolerance - (start - now)) / interval, 0, start - now);
         }
 
         theoreticalArrival = next;
-        return new(true, (tolerance - (next - now)) / interval, TimeSpan.Zero, Micros(next - now));
+        return RateLimitDecision.FromMicroseconds(true, (tolerance - (next - now)) / interval, 0, next - now);
     }
 
     /// <summary>A fixed window aligned to the epoch.</summary>
@@ -36,14 +36,14 @@ internal static class RateLimitMath
             count = 0;
         }
 
-        var reset = Micros(currentStart + window - now);
+        var reset = currentStart + window - now;
         if (count + Math.Max(permits, 1) > limit)
         {
-            return new(false, limit - count, reset, reset);
+            return RateLimitDecision.FromMicroseconds(false, limit - count, reset, reset);
         }
 
         count += permits;
-        return new(true, limit - count, TimeSpan.Zero, reset);
+        return RateLimitDecision.FromMicroseconds(true, limit - count, 0, reset);
     }
 
     /// <summary>A sliding log of every grant still in the window.</summary>
@@ -69,7 +69,7 @@ internal static class RateLimitMath
                 }
             }
 
-            return new(false, limit - log.Total, Micros(leavesAt - now), Micros(log.NewestAt + window - now));
+            return RateLimitDecision.FromMicroseconds(false, limit - log.Total, leavesAt - now, log.NewestAt + window - now);
         }
 
         if (permits > 0)
@@ -79,12 +79,8 @@ internal static class RateLimitMath
             log.NewestAt = now;
         }
 
-        return new(true, limit - log.Total, TimeSpan.Zero, log.Entries.Count == 0 ? TimeSpan.Zero : Micros(log.NewestAt + window - now));
+        return RateLimitDecision.FromMicroseconds(true, limit - log.Total, 0, log.Entries.Count == 0 ? 0 : log.NewestAt + window - now);
     }
-
-    public static TimeSpan Micros(long microseconds) => TimeSpan.FromTicks(Math.Max(0, microseconds) * 10);
-
-    public static long ToMicros(TimeSpan span) => span.Ticks / 10;
 }
 
 /// <summary>The grants of one sliding-window key still in the window, oldest first.</summary>

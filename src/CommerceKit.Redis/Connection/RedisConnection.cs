@@ -1,3 +1,4 @@
+using CommerceKit.Redis.Scripting;
 using System.Net;
 using CommerceKit.Redis.Keys;
 using CommerceKit.Shared;
@@ -71,6 +72,13 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken) =>
         (await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+
+    /// <summary>Runs one Lua script (by SHA, see <see cref="RedisScript"/>) as <see cref="ExecuteAsync"/> runs any operation.</summary>
+    public Task<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            static (database, request) => request.Script.EvaluateAsync(database, request.Keys, request.Values),
+            (Script: script, Keys: keys, Values: values),
+            cancellationToken);
 
     /// <summary>
     /// Runs one operation against Redis: connects if needed, retries what Redis refused without running, and turns

@@ -41,9 +41,10 @@ public sealed class RedisFencedWrites
         }
 
         var expiryMs = expiry is { } ttl ? (long)Math.Ceiling(ttl.TotalMilliseconds) : 0;
-        var newer = (long)await _connection.ExecuteAsync(
-            static (database, request) => LockScripts.FencedSet.EvaluateAsync(database, request.Keys, request.Values),
-            (Keys: new RedisKey[] { key, fence }, Values: new RedisValue[] { fencingToken, value, expiryMs }),
+        var newer = (long)await _connection.EvaluateAsync(
+            LockScripts.FencedSet,
+            new RedisKey[] { key, fence },
+            new RedisValue[] { fencingToken, value, expiryMs },
             cancellationToken).ConfigureAwait(false);
 
         if (newer != 0)

@@ -29,24 +29,27 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken)
     {
-        var result = (long)await _connection.ExecuteAsync(
-            static (database, request) => LockScripts.Acquire.EvaluateAsync(database, request.Keys, request.Values),
-            (Keys: new[] { Lease(name), Fence(name) }, Values: new RedisValue[] { owner, Milliseconds(expiry), FenceRetentionMs }),
+        var result = (long)await _connection.EvaluateAsync(
+            LockScripts.Acquire,
+            new[] { Lease(name), Fence(name) },
+            new RedisValue[] { owner, Milliseconds(expiry), FenceRetentionMs },
             cancellationToken).ConfigureAwait(false);
 
         return result > 0 ? LeaseAttempt.Acquired(result) : LeaseAttempt.Held(TimeSpan.FromMilliseconds(-result));
     }
 
     public override async ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
-        (long)await _connection.ExecuteAsync(
-            static (database, request) => LockScripts.Renew.EvaluateAsync(database, request.Keys, request.Values),
-            (Keys: new[] { Lease(name) }, Values: new RedisValue[] { owner, Milliseconds(expiry) }),
+        (long)await _connection.EvaluateAsync(
+            LockScripts.Renew,
+            new[] { Lease(name) },
+            new RedisValue[] { owner, Milliseconds(expiry) },
             cancellationToken).ConfigureAwait(false) == 1;
 
     public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
-        (long)await _connection.ExecuteAsync(
-            static (database, request) => LockScripts.Release.EvaluateAsync(database, request.Keys, request.Values),
-            (Keys: new[] { Lease(name) }, Values: new RedisValue[] { owner, _releases.ToString(), name }),
+        (long)await _connection.EvaluateAsync(
+            LockScripts.Release,
+            new[] { Lease(name) },
+            new RedisValue[] { owner, _releases.ToString(), name },
             cancellationToken).ConfigureAwait(false) == 1;
 
     /// <summary>The lease key of a lock, for tests that delete it behind the holder's back.</summary>

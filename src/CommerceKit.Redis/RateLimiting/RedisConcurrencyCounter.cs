@@ -7,7 +7,7 @@ namespace CommerceKit.Redis.RateLimiting;
 /// <summary>Concurrency leases in Redis: a sorted set of lease expiries and a hash of their permits, one script per call.</summary>
 internal sealed class RedisConcurrencyCounter(RedisConnection connection, RedisKey[] keys, ConcurrencyPolicy policy) : ConcurrencyCounter
 {
-    private readonly long _lifetime = RedisRateLimitStore.Micros(policy.LeaseLifetime);
+    private readonly long _lifetime = (long)policy.LeaseLifetime.TotalMicroseconds;
 
     public override async ValueTask<RateLimitDecision> AcquireAsync(string leaseId, int permits, CancellationToken cancellationToken)
     {
@@ -23,8 +23,5 @@ internal sealed class RedisConcurrencyCounter(RedisConnection connection, RedisK
         await RunAsync(RateLimitScripts.ConcurrencyRelease, [leaseId], cancellationToken).ConfigureAwait(false);
 
     private Task<RedisResult> RunAsync(Scripting.RedisScript script, RedisValue[] values, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(
-            static (database, request) => request.Script.EvaluateAsync(database, request.Keys, request.Values),
-            (Script: script, Keys: keys, Values: values),
-            cancellationToken);
+        connection.EvaluateAsync(script, keys, values, cancellationToken);
 }

@@ -19,11 +19,11 @@ internal sealed class RedisRateLimitStore(RedisConnection connection) : RateLimi
         return policy switch
         {
             TokenBucketPolicy bucket => new RedisRateLimitCounter(
-                connection, RateLimitScripts.TokenBucket, [Key(key, "tb")], Micros(bucket.EmissionInterval), bucket.PermitLimit),
+                connection, RateLimitScripts.TokenBucket, [Key(key, "tb")], (long)bucket.EmissionInterval.TotalMicroseconds, bucket.PermitLimit),
             FixedWindowPolicy fixedWindow => new RedisRateLimitCounter(
-                connection, RateLimitScripts.FixedWindow, [Key(key, "fw")], Micros(fixedWindow.Length), fixedWindow.PermitLimit),
+                connection, RateLimitScripts.FixedWindow, [Key(key, "fw")], (long)fixedWindow.Length.TotalMicroseconds, fixedWindow.PermitLimit),
             SlidingWindowPolicy sliding => new RedisRateLimitCounter(
-                connection, RateLimitScripts.SlidingWindow, [Key(key, "sw"), Key(key, "sw-total")], Micros(sliding.Length), sliding.PermitLimit),
+                connection, RateLimitScripts.SlidingWindow, [Key(key, "sw"), Key(key, "sw-total")], (long)sliding.Length.TotalMicroseconds, sliding.PermitLimit),
             _ => throw new ArgumentException($"A {policy.GetType().Name} needs a concurrency counter.", nameof(policy)),
         };
     }
@@ -37,7 +37,6 @@ internal sealed class RedisRateLimitStore(RedisConnection connection) : RateLimi
     /// <summary>A key of a limiter, for tests that watch it expire.</summary>
     internal RedisKey Key(string key, string part) => connection.Keys.For(Feature, key, part);
 
-    internal static long Micros(TimeSpan span) => span.Ticks / 10;
 }
 
 /// <summary>A token bucket, fixed window or sliding window key: one script per decision.</summary>
@@ -63,10 +62,7 @@ internal sealed class RedisRateLimitCounter : RateLimitCounter
     public override async ValueTask<RateLimitDecision> AcquireAsync(int permits, CancellationToken cancellationToken)
     {
         var values = permits == 1 ? _onePermit : [_parameter, _limit, permits];
-        var result = await _connection.ExecuteAsync(
-            static (database, request) => request.Script.EvaluateAsync(database, request.Keys, request.Values),
-            (Script: _script, Keys: _keys, Values: values),
-            cancellationToken).ConfigureAwait(false);
+        var result = await _connection.EvaluateAsync(_script, _keys, values, cancellationToken).ConfigureAwait(false);
         return RedisDecisions.Read(result);
     }
 }
@@ -77,8 +73,6 @@ internal static class RedisDecisions
     public static RateLimitDecision Read(RedisResult result)
     {
         var reply = (RedisResult[])result!;
-        return new((long)reply[0] == 1, (long)reply[1], Micros((long)reply[2]), Micros((long)reply[3]));
+        return RateLimitDecision.FromMicroseconds((long)reply[0] == 1, (long)reply[1], (long)reply[2], (long)reply[3]);
     }
-
-    private static TimeSpan Micros(long microseconds) => TimeSpan.FromTicks(Math.Max(0, microseconds) * 10);
 }
