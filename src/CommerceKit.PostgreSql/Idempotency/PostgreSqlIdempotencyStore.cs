@@ -39,25 +39,18 @@ internal sealed class PostgreSqlIdempotencyStore : IdempotencyStore
         TimeSpan retention,
         CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection
-            ?? throw new ArgumentException("The transaction has already completed.", nameof(transaction));
-        await _database.EnsureSchemaAsync(IdempotencySql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
-        try
+        var command = CallerTransactions.CreateCommand(transaction, _sql.Complete, CompletionParameters(key, leaseToken, response, retention));
+        await using (command.ConfigureAwait(false))
         {
-            var command = new NpgsqlCommand(_sql.Complete, connection, transaction);
-            await using (command.ConfigureAwait(false))
+            await _database.EnsureSchemaAsync(IdempotencySql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
+            try
             {
-                foreach (var value in CompletionParameters(key, leaseToken, response, retention))
-                {
-                    command.Parameters.Add(new NpgsqlParameter { Value = value });
-                }
-
                 return await ExecuteAffectsOneAsync(command, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
-        {
-            throw PostgreSqlFailures.Unavailable(_database.Server, exception);
+            catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
+            {
+                throw PostgreSqlFailures.Unavailable(_database.Server, exception);
+            }
         }
     }
 

@@ -39,19 +39,14 @@ public sealed class PostgreSqlFencedWrites
         ArgumentNullException.ThrowIfNull(transaction);
         KeyGuard.ThrowIfInvalid(resource);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fencingToken);
-        var connection = transaction.Connection
-            ?? throw new ArgumentException("The transaction has already completed.", nameof(transaction));
-
         await _database.EnsureSchemaAsync(LockingSql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
+        var command = CallerTransactions.CreateCommand(transaction, _sql.ClaimFence, resource, fencingToken);
         long? claimed;
         long? newest;
         try
         {
-            var command = new NpgsqlCommand(_sql.ClaimFence, connection, transaction);
             await using (command.ConfigureAwait(false))
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = resource });
-                command.Parameters.Add(new NpgsqlParameter { Value = fencingToken });
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {

@@ -1,0 +1,9 @@
+using CommerceKit.ConformanceTests.Fixtures;
+using CommerceKit.ConformanceTests.Idempotency;
+
+namespace CommerceKit.PostgreSql.Tests.Idempotency;
+
+public sealed class PostgreSqlIdempotencyTests(PostgreSqlServerFixture postgres) : IdempotencyConformanceTests, IClassFixture<PostgreSqlServerFixture>
+{
+    protected override IdempotencyBackend CreateBackend() => new PostgreSqlIdempotencyBackend(postgres.ConnectionString);
+}
