@@ -8,15 +8,16 @@ namespace CommerceKit.Redis.Tests;
 /// <summary>Builds CommerceKit's Redis services the way an application registers them.</summary>
 internal static class RedisTestServices
 {
-    public static ServiceProvider Create(string configuration, Action<RedisOptions>? configure = null)
+    public static ServiceProvider Create(string configuration, Action<RedisOptions>? configure = null, Action<ICommerceKitBuilder>? addFeatures = null)
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddCommerceKit(o => o.KeyPrefix = TestEnvironment.UniqueKeyPrefix())
+        var builder = services.AddCommerceKit(o => o.KeyPrefix = TestEnvironment.UniqueKeyPrefix())
             .AddRedis(o =>
             {
                 o.Configuration = configuration;
                 configure?.Invoke(o);
             });
+        addFeatures?.Invoke(builder);
         services.AddHealthChecks().AddCommerceKitRedis();
         return services.BuildServiceProvider();
     }
