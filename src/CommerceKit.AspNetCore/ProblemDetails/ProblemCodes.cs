@@ -18,6 +18,15 @@ public static class ProblemCodes
     /// <summary>The resource does not exist, or is not the caller's to see (404).</summary>
     public const string NotFound = "not_found";
 
+    /// <summary>The endpoint requires an <c>Idempotency-Key</c> header and the request has none (400).</summary>
+    public const string IdempotencyKeyMissing = "idempotency_key_missing";
+
+    /// <summary>The idempotency key was already used for a different request (422).</summary>
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+
+    /// <summary>A request with the same idempotency key is still being processed; <c>Retry-After</c> says when to try again (409).</summary>
+    public const string IdempotencyKeyInUse = "idempotency_key_in_use";
+
     /// <summary>An unexpected server error (500).</summary>
     public const string InternalError = "internal_error";
 }
