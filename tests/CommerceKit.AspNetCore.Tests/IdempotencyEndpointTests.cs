@@ -163,6 +163,20 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
         }
     }
 
+    [Fact]
+    public async Task Requiring_idempotency_without_registering_it_fails_when_the_endpoint_is_built_saying_what_to_call()
+    {
+        using var host = await new HostBuilder()
+            .ConfigureWebHost(web => web
+                .UseTestServer()
+                .ConfigureServices(services => services.AddRouting())
+                .Configure(app => app.UseRouting().UseEndpoints(endpoints => endpoints.MapPost("/orders", () => "ok").RequireIdempotency())))
+            .StartAsync();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => host.GetTestClient().PostAsync(new Uri("/orders", UriKind.Relative), null));
+        Assert.Contains("AddIdempotency()", failure.Message, StringComparison.Ordinal);
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         Assert.Equal(status, response.StatusCode);
