@@ -87,7 +87,8 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
             options ?? _options,
             cancellationToken).ConfigureAwait(false);
 
-        return new IdempotentResult<StoredResponse>(response.Response, response.Response, response.IsReplay);
+        // This attempt answers with what its operation made, even when the operation stored a response of its own.
+        return new IdempotentResult<StoredResponse>(response.IsReplay ? response.Response : response.Value!, response.Response, response.IsReplay);
     }
 
     private async Task<(StoredResponse Response, TValue? Value, bool IsReplay)> RunAsync<TState, TValue>(
