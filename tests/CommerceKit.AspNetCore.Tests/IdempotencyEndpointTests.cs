@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CommerceKit.AspNetCore.ProblemDetails;
 using CommerceKit.ConformanceTests.Fixtures;
+using CommerceKit.TestServers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -164,6 +165,22 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public async Task With_redis_down_the_answer_is_503_backend_unavailable_and_the_endpoint_does_not_run()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var host = await StartAsync(TestEnvironment.UniqueKeyPrefix(), server.Configuration);
+        using var client = host.GetTestClient();
+        using var before = await OrderAsync(client, "alice", "key-1", new("SKU-1", 1));
+
+        server.Kill();
+        using var during = await OrderAsync(client, "alice", "key-2", new("SKU-1", 1));
+
+        Assert.Equal(HttpStatusCode.Created, before.StatusCode);
+        await AssertProblemAsync(during, HttpStatusCode.ServiceUnavailable, ProblemCodes.BackendUnavailable);
+        Assert.Equal(1, _shop.Runs);
+    }
+
+    [Fact]
     public async Task Requiring_idempotency_without_registering_it_fails_when_the_endpoint_is_built_saying_what_to_call()
     {
         using var host = await new HostBuilder()
@@ -206,7 +223,7 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
     }
 
     /// <summary>Starts a host; hosts given the same Redis key prefix share their idempotency records, else each has its own memory.</summary>
-    private async Task<IHost> StartAsync(string? redisKeyPrefix = null) =>
+    private async Task<IHost> StartAsync(string? redisKeyPrefix = null, string? redisConfiguration = null) =>
         await new HostBuilder()
             .ConfigureWebHost(web => web
                 .UseTestServer()
@@ -215,7 +232,11 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
                     var commerceKit = services.AddRouting().AddCommerceKitProblemDetails().AddCommerceKit(o => o.KeyPrefix = redisKeyPrefix ?? "ck");
                     _ = redisKeyPrefix is null
                         ? commerceKit.AddIdempotency()
-                        : commerceKit.AddRedis(o => o.Configuration = redis.Configuration).AddRedisIdempotency();
+                        : commerceKit.AddRedis(o =>
+                        {
+                            o.Configuration = redisConfiguration ?? redis.Configuration;
+                            o.RetryAttempts = 0;
+                        }).AddRedisIdempotency();
                 })
                 .Configure(app =>
                 {
