@@ -27,8 +27,9 @@ LANGUAGE sql AS $$
 $$;
 
 -- Claims a free key, or reports what holds it: outcome 1 claimed (lease_token), 2 completed (response),
--- 3 in progress (remaining_ms), 4 fingerprint mismatch. A plpgsql function rather than one statement: when the
--- insert meets a record another transaction just committed, the second statement sees it (READ COMMITTED takes a
+-- 3 in progress (remaining_ms), 4 fingerprint mismatch. Most calls for a live key are retries: a plain read answers
+-- them without the insert's row lock and sequence draw. A plpgsql function rather than one statement: when the
+-- insert meets a record another transaction just committed, the next statement sees it (READ COMMITTED takes a
 -- snapshot per statement), where a single statement's snapshot might not.
 CREATE OR REPLACE FUNCTION __SCHEMA__.idempotency_claim(p_scope text, p_key text, p_fingerprint text, p_lease_ms bigint,
     OUT outcome integer, OUT lease_token bigint, OUT response bytea, OUT remaining_ms bigint)
@@ -38,24 +39,30 @@ DECLARE
 BEGIN
     IF random() < 0.01 THEN PERFORM __SCHEMA__.idempotency_sweep(); END IF;
 
-    INSERT INTO __SCHEMA__.idempotency_records AS r (scope, key, fingerprint, lease_token, response, expires_at)
-    VALUES (p_scope, p_key, p_fingerprint, nextval('__SCHEMA__.idempotency_lease_tokens'), NULL,
-            clock_timestamp() + p_lease_ms * interval '1 millisecond')
-    ON CONFLICT (scope, key) DO UPDATE
-        SET fingerprint = excluded.fingerprint,
-            lease_token = nextval('__SCHEMA__.idempotency_lease_tokens'),
-            response = NULL,
-            expires_at = excluded.expires_at
-        WHERE r.expires_at <= clock_timestamp()
-    RETURNING r.lease_token INTO lease_token;
+    SELECT * INTO v_record FROM __SCHEMA__.idempotency_records r
+     WHERE r.scope = p_scope AND r.key = p_key AND r.expires_at > clock_timestamp();
+    IF NOT FOUND THEN
+        INSERT INTO __SCHEMA__.idempotency_records AS r (scope, key, fingerprint, lease_token, response, expires_at)
+        VALUES (p_scope, p_key, p_fingerprint, nextval('__SCHEMA__.idempotency_lease_tokens'), NULL,
+                clock_timestamp() + p_lease_ms * interval '1 millisecond')
+        ON CONFLICT (scope, key) DO UPDATE
+            SET fingerprint = excluded.fingerprint,
+                lease_token = nextval('__SCHEMA__.idempotency_lease_tokens'),
+                response = NULL,
+                expires_at = excluded.expires_at
+            WHERE r.expires_at <= clock_timestamp()
+        RETURNING r.lease_token INTO lease_token;
 
-    IF lease_token IS NOT NULL THEN
-        outcome := 1;
-        RETURN;
+        IF lease_token IS NOT NULL THEN
+            outcome := 1;
+            RETURN;
+        END IF;
+
+        -- Another transaction claimed it first; the conflict left its live record locked by this one, so it
+        -- cannot change before this read.
+        SELECT * INTO v_record FROM __SCHEMA__.idempotency_records r WHERE r.scope = p_scope AND r.key = p_key;
     END IF;
 
-    -- The conflict left the live record locked by this transaction: it cannot change before this read.
-    SELECT * INTO v_record FROM __SCHEMA__.idempotency_records r WHERE r.scope = p_scope AND r.key = p_key;
     IF v_record.fingerprint <> p_fingerprint THEN
         outcome := 4;
     ELSIF v_record.response IS NOT NULL THEN
