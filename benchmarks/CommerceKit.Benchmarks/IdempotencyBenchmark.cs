@@ -2,8 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using CommerceKit.Idempotency;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using StackExchange.Redis;
 
 namespace CommerceKit.Benchmarks;
 
@@ -25,11 +23,7 @@ public class IdempotencyBenchmark
     private static readonly Order Placed = new("o-1", 2_500, "confirmed");
 
     private readonly Func<IdempotencyContext, CancellationToken, Task<Order>> _placeOrder = (_, _) => Task.FromResult(Placed);
-    private BenchmarkRedis _redis = null!;
-    private BenchmarkPostgres _postgres = null!;
-    private ConnectionMultiplexer _multiplexer = null!;
-    private IDatabase _database = null!;
-    private NpgsqlDataSource _dataSource = null!;
+    private RawBackends _backends = null!;
     private ServiceProvider _memoryServices = null!;
     private ServiceProvider _redisServices = null!;
     private ServiceProvider _postgresServices = null!;
@@ -44,17 +38,13 @@ public class IdempotencyBenchmark
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _redis = await BenchmarkRedis.StartAsync();
-        _postgres = await BenchmarkPostgres.StartAsync();
-        _multiplexer = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-        _database = _multiplexer.GetDatabase();
-        _dataSource = NpgsqlDataSource.Create(_postgres.ConnectionString);
+        _backends = await RawBackends.StartAsync();
 
         _memoryServices = new ServiceCollection().AddCommerceKit().AddIdempotency(Short).Services.BuildServiceProvider();
         _redisServices = new ServiceCollection().AddCommerceKit()
-            .AddRedis(o => o.Configuration = _redis.Configuration).AddRedisIdempotency(Short).Services.BuildServiceProvider();
+            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddRedisIdempotency(Short).Services.BuildServiceProvider();
         _postgresServices = new ServiceCollection().AddCommerceKit()
-            .AddPostgreSql(o => o.ConnectionString = _postgres.ConnectionString).AddPostgreSqlIdempotency(Short).Services.BuildServiceProvider();
+            .AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddPostgreSqlIdempotency(Short).Services.BuildServiceProvider();
         _memory = _memoryServices.GetRequiredService<IIdempotencyExecutor>();
         _redisExecutor = _redisServices.GetRequiredService<IIdempotencyExecutor>();
         _postgresExecutor = _postgresServices.GetRequiredService<IIdempotencyExecutor>();
@@ -72,10 +62,7 @@ public class IdempotencyBenchmark
         await _memoryServices.DisposeAsync();
         await _redisServices.DisposeAsync();
         await _postgresServices.DisposeAsync();
-        await _dataSource.DisposeAsync();
-        await _multiplexer.DisposeAsync();
-        await _postgres.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _backends.DisposeAsync();
     }
 
     [BenchmarkCategory("Memory"), Benchmark(Description = "CommerceKit in memory: claim + complete")]
@@ -85,7 +72,7 @@ public class IdempotencyBenchmark
     public Task<IdempotentResult<Order>> MemoryReplay() => ReplayAsync(_memory);
 
     [BenchmarkCategory("Redis"), Benchmark(Baseline = true, Description = "raw Redis round trip (PING)")]
-    public Task<TimeSpan> RawRedisRoundTrip() => _database.PingAsync();
+    public Task<TimeSpan> RawRedisRoundTrip() => _backends.PingRedisAsync();
 
     [BenchmarkCategory("Redis"), Benchmark(Description = "CommerceKit Redis: claim + complete")]
     public Task<IdempotentResult<Order>> RedisClaimAndComplete() => ClaimAndCompleteAsync(_redisExecutor);
@@ -94,11 +81,7 @@ public class IdempotencyBenchmark
     public Task<IdempotentResult<Order>> RedisReplay() => ReplayAsync(_redisExecutor);
 
     [BenchmarkCategory("PostgreSQL"), Benchmark(Baseline = true, Description = "raw PostgreSQL round trip (SELECT 1)")]
-    public async Task<object?> RawPostgresRoundTrip()
-    {
-        await using var command = _dataSource.CreateCommand("SELECT 1");
-        return await command.ExecuteScalarAsync();
-    }
+    public Task<object?> RawPostgresRoundTrip() => _backends.SelectOneAsync();
 
     [BenchmarkCategory("PostgreSQL"), Benchmark(Description = "CommerceKit PostgreSQL: claim + complete")]
     public Task<IdempotentResult<Order>> PostgreSqlClaimAndComplete() => ClaimAndCompleteAsync(_postgresExecutor);

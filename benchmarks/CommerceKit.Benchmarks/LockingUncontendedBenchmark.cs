@@ -4,7 +4,6 @@ using CommerceKit.Locking;
 using Medallion.Threading.Postgres;
 using Medallion.Threading.Redis;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using RedLockNet.SERedis;
 using RedLockNet.SERedis.Configuration;
 using StackExchange.Redis;
@@ -21,11 +20,7 @@ namespace CommerceKit.Benchmarks;
 [CategoriesColumn]
 public class LockingUncontendedBenchmark
 {
-    private BenchmarkRedis _redis = null!;
-    private BenchmarkPostgres _postgres = null!;
-    private ConnectionMultiplexer _multiplexer = null!;
-    private IDatabase _database = null!;
-    private NpgsqlDataSource _dataSource = null!;
+    private RawBackends _backends = null!;
     private ServiceProvider _redisServices = null!;
     private ServiceProvider _postgresServices = null!;
     private IDistributedLock _commerceKitRedis = null!;
@@ -37,22 +32,18 @@ public class LockingUncontendedBenchmark
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _redis = await BenchmarkRedis.StartAsync();
-        _postgres = await BenchmarkPostgres.StartAsync();
-        _multiplexer = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-        _database = _multiplexer.GetDatabase();
-        _dataSource = NpgsqlDataSource.Create(_postgres.ConnectionString);
+        _backends = await RawBackends.StartAsync();
 
         _redisServices = new ServiceCollection().AddCommerceKit()
-            .AddRedis(o => o.Configuration = _redis.Configuration).AddRedisLocks().Services.BuildServiceProvider();
+            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddRedisLocks().Services.BuildServiceProvider();
         _postgresServices = new ServiceCollection().AddCommerceKit()
-            .AddPostgreSql(o => o.ConnectionString = _postgres.ConnectionString).AddPostgreSqlLocks().Services.BuildServiceProvider();
+            .AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddPostgreSqlLocks().Services.BuildServiceProvider();
         _commerceKitRedis = _redisServices.GetRequiredService<IDistributedLockProvider>().CreateLock("bench-uncontended");
         _commerceKitPostgres = _postgresServices.GetRequiredService<IDistributedLockProvider>().CreateLock("bench-uncontended");
 
-        _distributedLockRedis = new RedisDistributedLock("bench-uncontended-medallion", _database);
-        _redLock = RedLockFactory.Create([new RedLockMultiplexer(_multiplexer)]);
-        _distributedLockPostgres = new PostgresDistributedLock(new PostgresAdvisoryLockKey("bench-uncontended", allowHashing: true), _postgres.ConnectionString);
+        _distributedLockRedis = new RedisDistributedLock("bench-uncontended-medallion", _backends.Database);
+        _redLock = RedLockFactory.Create([new RedLockMultiplexer(_backends.Multiplexer)]);
+        _distributedLockPostgres = new PostgresDistributedLock(new PostgresAdvisoryLockKey("bench-uncontended", allowHashing: true), _backends.Postgres.ConnectionString);
 
         // First use connects and creates the schema: not part of what is measured.
         await CommerceKitRedis();
@@ -65,14 +56,11 @@ public class LockingUncontendedBenchmark
         _redLock.Dispose();
         await _redisServices.DisposeAsync();
         await _postgresServices.DisposeAsync();
-        await _dataSource.DisposeAsync();
-        await _multiplexer.DisposeAsync();
-        await _postgres.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _backends.DisposeAsync();
     }
 
     [BenchmarkCategory("Redis"), Benchmark(Baseline = true, Description = "raw Redis round trip (PING)")]
-    public Task<TimeSpan> RawRedisRoundTrip() => _database.PingAsync();
+    public Task<TimeSpan> RawRedisRoundTrip() => _backends.PingRedisAsync();
 
     [BenchmarkCategory("Redis"), Benchmark(Description = "CommerceKit Redis")]
     public async Task CommerceKitRedis()
@@ -101,11 +89,7 @@ public class LockingUncontendedBenchmark
     }
 
     [BenchmarkCategory("PostgreSQL"), Benchmark(Baseline = true, Description = "raw PostgreSQL round trip (SELECT 1)")]
-    public async Task<object?> RawPostgresRoundTrip()
-    {
-        await using var command = _dataSource.CreateCommand("SELECT 1");
-        return await command.ExecuteScalarAsync();
-    }
+    public Task<object?> RawPostgresRoundTrip() => _backends.SelectOneAsync();
 
     [BenchmarkCategory("PostgreSQL"), Benchmark(Description = "CommerceKit PostgreSQL")]
     public async Task CommerceKitPostgreSql()
