@@ -28,8 +28,8 @@ public readonly record struct IdempotencyKey
     /// <summary>Whose key it is; empty for the shared scope.</summary>
     public string Scope { get => field ?? string.Empty; }
 
-    /// <summary>The client's key.</summary>
-    public string Key { get => field ?? throw new InvalidOperationException("A default IdempotencyKey has no key; create one with the constructor."); }
+    /// <summary>The client's key; empty only in a <see langword="default"/> value, which every API refuses.</summary>
+    public string Key { get => field ?? string.Empty; }
 
     /// <summary>The scope and key as one string that no other pair maps to: <c>{scope length}:{scope}:{key}</c>.</summary>
     /// <returns>The unambiguous form, for backends that store one string.</returns>
