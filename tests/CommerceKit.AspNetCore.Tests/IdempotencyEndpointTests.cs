@@ -38,6 +38,22 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public async Task A_handler_that_writes_the_response_itself_is_replayed_too()
+    {
+        using var host = await StartAsync();
+        using var client = host.GetTestClient();
+
+        using var first = await SendAsync(client, "/receipts", "alice", "key-1", new("SKU-1", 1));
+        using var retry = await SendAsync(client, "/receipts", "alice", "key-1", new("SKU-1", 1));
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal("text/plain", retry.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("receipt-1", await first.Content.ReadAsStringAsync());
+        Assert.Equal("receipt-1", await retry.Content.ReadAsStringAsync());
+        Assert.Equal(1, _shop.Runs);
+    }
+
+    [Fact]
     public async Task A_missing_key_is_400_idempotency_key_missing_and_nothing_runs()
     {
         using var host = await StartAsync();
@@ -206,9 +222,12 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : throw new Xunit.Sdk.XunitException($"no {name} header");
 
-    private static Task<HttpResponseMessage> OrderAsync(HttpClient client, string? customer, string? key, OrderRequest order)
+    private static Task<HttpResponseMessage> OrderAsync(HttpClient client, string? customer, string? key, OrderRequest order) =>
+        SendAsync(client, "/orders", customer, key, order);
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string path, string? customer, string? key, OrderRequest order)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = JsonContent.Create(order) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(order) };
         if (customer is not null)
         {
             request.Headers.Add("X-Customer-Id", customer);
@@ -242,9 +261,12 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
                 {
                     app.UseExceptionHandler();
                     app.UseRouting();
-                    app.UseEndpoints(endpoints => endpoints
-                        .MapPost("/orders", (OrderRequest order, CancellationToken token) => _shop.PlaceAsync(order, token))
-                        .RequireIdempotency(o => o.ScopeHeader = "X-Customer-Id"));
+                    app.UseEndpoints(endpoints =>
+                    {
+                        var idempotent = endpoints.MapGroup("").RequireIdempotency(o => o.ScopeHeader = "X-Customer-Id");
+                        idempotent.MapPost("/orders", (OrderRequest order, CancellationToken token) => _shop.PlaceAsync(order, token));
+                        idempotent.MapPost("/receipts", (OrderRequest order, HttpContext http) => _shop.WriteReceiptAsync(http));
+                    });
                 }))
             .StartAsync();
 
@@ -265,6 +287,14 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
         public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Resume() => _gate!.SetResult();
+
+        public async Task WriteReceiptAsync(HttpContext http)
+        {
+            var run = Interlocked.Increment(ref _runs);
+            http.Response.StatusCode = StatusCodes.Status202Accepted;
+            http.Response.ContentType = "text/plain";
+            await http.Response.WriteAsync("receipt-" + run);
+        }
 
         public async Task<IResult> PlaceAsync(OrderRequest order, CancellationToken token)
         {

@@ -86,19 +86,21 @@ internal sealed class IdempotencyEndpointFilter : IEndpointFilter
         return Results.Empty;
     }
 
-    /// <summary>Runs the endpoint and its result into a buffer, and returns what was written as the response to store.</summary>
+    /// <summary>
+    /// Runs the endpoint and its result into a buffer (a handler may write the response itself too), and returns what
+    /// was written as the response to store.
+    /// </summary>
     private async Task<StoredResponse> RunEndpointAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotencyContext idempotency)
     {
         var httpContext = context.HttpContext;
         httpContext.Features.Set(idempotency);
-        var outcome = await next(context).ConfigureAwait(false);
-
         var response = httpContext.Response;
         var body = response.Body;
         using var buffer = new MemoryStream();
         response.Body = buffer;
         try
         {
+            var outcome = await next(context).ConfigureAwait(false);
             await AsResult(outcome).ExecuteAsync(httpContext).ConfigureAwait(false);
         }
         finally
