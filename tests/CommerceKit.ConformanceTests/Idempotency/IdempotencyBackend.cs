@@ -15,6 +15,10 @@ public abstract class IdempotencyBackend : BackendInstances
     public IIdempotencyStore CreateStore() =>
         CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<IIdempotencyStore>();
 
+    /// <summary>The command line of tests/CommerceKit.LeaseHolder that claims <paramref name="key"/> (in scope <c>holder</c>) on this backend.</summary>
+    public virtual IReadOnlyList<string> HolderProcessArguments(string key, TimeSpan lease) =>
+        throw new NotSupportedException("This backend lives inside one process: another process cannot share its records.");
+
     /// <summary>Registers the backend's idempotency store, passing <paramref name="configure"/> on.</summary>
     protected abstract void AddBackend(ICommerceKitBuilder builder, Action<IdempotencyOptions> configure);
 }

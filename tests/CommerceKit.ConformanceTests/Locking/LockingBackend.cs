@@ -17,7 +17,7 @@ public abstract class LockingBackend : BackendInstances
     /// <summary>Deletes a lock's lease behind its holder's back, as an operator (or a lost key) would.</summary>
     public abstract Task DeleteLeaseAsync(string lockName);
 
-    /// <summary>The command line of tests/CommerceKit.LockHolder that takes <paramref name="lockName"/> on this backend.</summary>
+    /// <summary>The command line of tests/CommerceKit.LeaseHolder that takes <paramref name="lockName"/> on this backend.</summary>
     public virtual IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
         throw new NotSupportedException("This backend lives inside one process: another process cannot share its locks.");
 

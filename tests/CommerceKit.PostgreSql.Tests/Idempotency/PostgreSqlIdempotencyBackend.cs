@@ -1,3 +1,4 @@
+using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.ConformanceTests.Idempotency;
 using CommerceKit.Idempotency;
 using CommerceKit.PostgreSql.Connection;
@@ -12,6 +13,9 @@ internal sealed class PostgreSqlIdempotencyBackend(string connectionString) : Id
     public PostgreSqlDatabase Database => FirstInstance.GetRequiredService<PostgreSqlDatabase>();
 
     public PostgreSqlIdempotencyTransactions Transactions => FirstInstance.GetRequiredService<PostgreSqlIdempotencyTransactions>();
+
+    public override IReadOnlyList<string> HolderProcessArguments(string key, TimeSpan lease) =>
+        LeaseHolderProcess.Arguments("idempotency", "postgresql", connectionString, KeyPrefix, key, lease);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<IdempotencyOptions> configure) =>
         builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddPostgreSqlIdempotency(configure);

@@ -7,3 +7,8 @@ public sealed class PostgreSqlIdempotencyTests(PostgreSqlServerFixture postgres)
 {
     protected override IdempotencyBackend CreateBackend() => new PostgreSqlIdempotencyBackend(postgres.ConnectionString);
 }
+
+public sealed class PostgreSqlIdempotencyHolderCrashTests(PostgreSqlServerFixture postgres) : IdempotencyHolderCrashTests, IClassFixture<PostgreSqlServerFixture>
+{
+    protected override IdempotencyBackend CreateBackend() => new PostgreSqlIdempotencyBackend(postgres.ConnectionString);
+}

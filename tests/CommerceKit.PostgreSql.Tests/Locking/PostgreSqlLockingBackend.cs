@@ -1,4 +1,4 @@
-using System.Globalization;
+using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.ConformanceTests.Locking;
 using CommerceKit.Locking;
 using CommerceKit.PostgreSql.Connection;
@@ -27,7 +27,7 @@ internal sealed class PostgreSqlLockingBackend(string connectionString) : Lockin
             default);
 
     public override IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
-        ["postgresql", connectionString, KeyPrefix, lockName, ((int)expiry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)];
+        LeaseHolderProcess.Arguments("lock", "postgresql", connectionString, KeyPrefix, lockName, expiry);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
         builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddPostgreSqlLocks(configure);

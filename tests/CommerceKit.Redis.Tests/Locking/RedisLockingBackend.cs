@@ -1,4 +1,4 @@
-using System.Globalization;
+using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.ConformanceTests.Locking;
 using CommerceKit.Locking;
 using CommerceKit.Redis.Connection;
@@ -21,7 +21,7 @@ internal sealed class RedisLockingBackend(string configuration) : LockingBackend
         Connection.ExecuteAsync((database, key) => database.KeyDeleteAsync(key), LeaseKey(lockName), default);
 
     public override IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
-        ["redis", configuration, KeyPrefix, lockName, ((int)expiry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)];
+        LeaseHolderProcess.Arguments("lock", "redis", configuration, KeyPrefix, lockName, expiry);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
         builder.AddRedis(o => o.Configuration = configuration).AddRedisLocks(configure);

@@ -1,0 +1,43 @@
+// Usage: CommerceKit.LeaseHolder <lock|idempotency> <redis|postgresql> <configuration or connection string> <key prefix> <name> <lease ms>
+// Takes the lease of a lock (renewing it), or claims an idempotency key in scope "holder" and starts an operation that
+// never ends; prints "acquired <fencing or lease token>", then holds on until the process is killed.
+using CommerceKit.Idempotency;
+using CommerceKit.Locking;
+using Microsoft.Extensions.DependencyInjection;
+
+if (args.Length != 6)
+{
+    Console.Error.WriteLine("usage: <lock|idempotency> <redis|postgresql> <connection> <key prefix> <name> <lease ms>");
+    return 2;
+}
+
+var (feature, backend, connection, keyPrefix, name) = (args[0], args[1], args[2], args[3], args[4]);
+var lease = TimeSpan.FromMilliseconds(int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture));
+
+var services = new ServiceCollection().AddLogging();
+var commerceKit = services.AddCommerceKit(o => o.KeyPrefix = keyPrefix);
+_ = (feature, backend) switch
+{
+    ("lock", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisLocks(o => o.Expiry = lease),
+    ("lock", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlLocks(o => o.Expiry = lease),
+    ("idempotency", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisIdempotency(o => o.Lease = lease),
+    ("idempotency", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlIdempotency(o => o.Lease = lease),
+    _ => throw new ArgumentException($"Unknown feature or backend '{feature} {backend}'.", nameof(args)),
+};
+
+await using var provider = services.BuildServiceProvider();
+if (feature == "lock")
+{
+    await using var handle = await provider.GetRequiredService<IDistributedLockProvider>().CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(30));
+    Console.WriteLine($"acquired {handle.FencingToken}");
+    await Task.Delay(Timeout.Infinite, handle.HandleLost);
+    return 1;
+}
+
+await provider.GetRequiredService<IIdempotencyExecutor>().ExecuteAsync<int>(new IdempotencyKey("holder", name), "holder", async (context, token) =>
+{
+    Console.WriteLine($"acquired {context.LeaseToken}");
+    await Task.Delay(Timeout.Infinite, token);
+    return 0;
+});
+return 1;
