@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CommerceKit.Inventory.Engine;
+
+/// <summary>
+/// Returns the stock of reservations whose time ran out and tells the <see cref="IReservationExpiredHandler"/>s,
+/// every <see cref="InventoryOptions.SweepInterval"/> (at once again while a batch comes back full).
+/// </summary>
+internal sealed class ReservationExpirySweeper(
+    InventoryStore store,
+    IEnumerable<IReservationExpiredHandler> handlers,
+    IOptions<InventoryOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ReservationExpirySweeper>? logger = null) : BackgroundService
+{
+    private const int BatchSize = 500;
+
+    private readonly IReservationExpiredHandler[] _handlers = [.. handlers];
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var found = await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
+            if (found < BatchSize)
+            {
+                await Task.Delay(options.Value.SweepInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Expires one batch and notifies the handlers; returns how many expired.</summary>
+    internal async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ReservationExpired> expired;
+        try
+        {
+            expired = await store.ExpireDueAsync(BatchSize, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendUnavailableException exception)
+        {
+            InventoryLog.SweepFailed(_logger, exception);
+            return 0;
+        }
+
+        InventoryTelemetry.RecordExpired(store.BackendName, expired.Count);
+        foreach (var reservation in expired)
+        {
+            foreach (var handler in _handlers)
+            {
+                try
+                {
+                    await handler.HandleAsync(reservation, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    InventoryLog.HandlerFailed(_logger, exception);
+                }
+            }
+        }
+
+        return expired.Count;
+    }
+}

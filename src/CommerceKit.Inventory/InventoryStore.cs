@@ -1,0 +1,147 @@
+using CommerceKit.Inventory.Engine;
+
+namespace CommerceKit.Inventory;
+
+/// <summary>
+/// The base of every inventory backend: checks every argument (a backend only sees valid SKUs, ids and durations),
+/// counts outcomes for telemetry, and adds <see cref="ExpireDueAsync"/> for the expiry sweeper.
+/// </summary>
+public abstract class InventoryStore : IInventory
+{
+    /// <summary>Creates the store.</summary>
+    /// <param name="backendName">The backend, for telemetry: <c>memory</c>, <c>redis</c>, <c>postgresql</c>.</param>
+    protected InventoryStore(string backendName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(backendName);
+        BackendName = backendName;
+    }
+
+    /// <summary>The backend, for telemetry.</summary>
+    public string BackendName { get; }
+
+    /// <inheritdoc />
+    public ValueTask SetStockAsync(string sku, long onHand, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(sku);
+        ArgumentOutOfRangeException.ThrowIfNegative(onHand);
+        cancellationToken.ThrowIfCancellationRequested();
+        return SetStockCoreAsync(sku, onHand, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask AdjustStockAsync(string sku, long delta, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(sku);
+        cancellationToken.ThrowIfCancellationRequested();
+        return AdjustStockCoreAsync(sku, delta, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StockLevel> GetStockAsync(string sku, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(sku);
+        cancellationToken.ThrowIfCancellationRequested();
+        return GetStockCoreAsync(sku, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ReservationResult> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await ReserveCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        InventoryTelemetry.RecordReservation(BackendName, result.Outcome);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReservationStatus> ConfirmAsync(string reservationId, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(reservationId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ConfirmCoreAsync(reservationId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReservationStatus> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(reservationId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ReleaseCoreAsync(reservationId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReservationStatus> ExtendAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(reservationId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ExtendCoreAsync(reservationId, ttl, cancellationToken);
+    }
+
+    /// <summary>
+    /// Expires up to <paramref name="maxCount"/> held reservations whose time ran out (their units go back to available
+    /// stock) and returns them, each once, together with any that an earlier call found expired on access. The expiry
+    /// sweeper calls it; applications do not need to.
+    /// </summary>
+    /// <param name="maxCount">The most reservations to return.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The reservations that expired, oldest first.</returns>
+    public ValueTask<IReadOnlyList<ReservationExpired>> ExpireDueAsync(int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ExpireDueCoreAsync(maxCount, cancellationToken);
+    }
+
+    /// <summary>The backend's <see cref="SetStockAsync"/>; arguments are valid.</summary>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="onHand">The units on hand, not negative.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>A task that completes when set.</returns>
+    protected abstract ValueTask SetStockCoreAsync(string sku, long onHand, CancellationToken cancellationToken);
+
+    /// <summary>The backend's <see cref="AdjustStockAsync"/>; arguments are valid.</summary>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="delta">The change.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>A task that completes when adjusted.</returns>
+    protected abstract ValueTask AdjustStockCoreAsync(string sku, long delta, CancellationToken cancellationToken);
+
+    /// <summary>The backend's <see cref="GetStockAsync"/>; arguments are valid.</summary>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The stock level.</returns>
+    protected abstract ValueTask<StockLevel> GetStockCoreAsync(string sku, CancellationToken cancellationToken);
+
+    /// <summary>The backend's <see cref="ReserveAsync"/>: atomic across the lines and the customer limit.</summary>
+    /// <param name="request">The reservation.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The result.</returns>
+    protected abstract ValueTask<ReservationResult> ReserveCoreAsync(ReservationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The backend's <see cref="ConfirmAsync"/>; arguments are valid.</summary>
+    /// <param name="reservationId">The reservation's id.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The status.</returns>
+    protected abstract ValueTask<ReservationStatus> ConfirmCoreAsync(string reservationId, CancellationToken cancellationToken);
+
+    /// <summary>The backend's <see cref="ReleaseAsync"/>; arguments are valid.</summary>
+    /// <param name="reservationId">The reservation's id.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The status.</returns>
+    protected abstract ValueTask<ReservationStatus> ReleaseCoreAsync(string reservationId, CancellationToken cancellationToken);
+
+    /// <summary>The backend's <see cref="ExtendAsync"/>; arguments are valid.</summary>
+    /// <param name="reservationId">The reservation's id.</param>
+    /// <param name="ttl">The new time to live, positive.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The status.</returns>
+    protected abstract ValueTask<ReservationStatus> ExtendCoreAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>The backend's <see cref="ExpireDueAsync"/>; arguments are valid.</summary>
+    /// <param name="maxCount">The most reservations to return, positive.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The expired reservations.</returns>
+    protected abstract ValueTask<IReadOnlyList<ReservationExpired>> ExpireDueCoreAsync(int maxCount, CancellationToken cancellationToken);
+}

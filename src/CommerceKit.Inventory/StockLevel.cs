@@ -1,0 +1,11 @@
+namespace CommerceKit.Inventory;
+
+/// <summary>The stock of one SKU: what is on hand, how much of it is held by reservations, and what is left to reserve.</summary>
+/// <param name="Sku">The SKU.</param>
+/// <param name="OnHand">Units in stock, reserved ones included; confirmed sales are no longer on hand.</param>
+/// <param name="Reserved">Units held by reservations that are neither confirmed, released nor expired.</param>
+public readonly record struct StockLevel(string Sku, long OnHand, long Reserved)
+{
+    /// <summary>Units a new reservation can take: <see cref="OnHand"/> − <see cref="Reserved"/>, never negative.</summary>
+    public long Available => OnHand - Reserved;
+}

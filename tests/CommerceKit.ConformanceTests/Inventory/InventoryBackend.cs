@@ -1,0 +1,35 @@
+using CommerceKit.ConformanceTests.Fixtures;
+using CommerceKit.Inventory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CommerceKit.ConformanceTests.Inventory;
+
+/// <summary>One inventory backend as the conformance suite sees it: inventories of separate application instances, each with its expiry sweeper running.</summary>
+public abstract class InventoryBackend : BackendInstances
+{
+    /// <summary>Starts an instance with its own services and connection, the same stock, and its sweeper; <paramref name="onExpired"/> hears its expiries.</summary>
+    public async Task<IInventory> CreateInventoryAsync(Action<InventoryOptions>? configure = null, IReservationExpiredHandler? onExpired = null)
+    {
+        var instance = CreateInstance(builder =>
+        {
+            if (onExpired is not null)
+            {
+                builder.Services.AddSingleton(onExpired);
+            }
+
+            AddBackend(builder, configure ?? (_ => { }));
+        });
+
+        // The sweepers stop when the instance is disposed with the backend.
+        foreach (var hosted in instance.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        return instance.GetRequiredService<IInventory>();
+    }
+
+    /// <summary>Registers the backend's inventory, passing <paramref name="configure"/> on.</summary>
+    protected abstract void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure);
+}
