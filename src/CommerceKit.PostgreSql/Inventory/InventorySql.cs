@@ -1,0 +1,31 @@
+using CommerceKit.PostgreSql.Schema;
+
+namespace CommerceKit.PostgreSql.Inventory;
+
+/// <summary>The inventory's SQL, rendered for one schema: each operation is one call of a function in <c>inventory.sql</c>.</summary>
+internal sealed class InventorySql(string schema)
+{
+    public const string Component = "inventory";
+
+    private static readonly string Script = SchemaScripts.Load("Inventory/inventory.sql");
+
+    public string Schema { get; } = SchemaScripts.Render(Script, schema);
+
+    // $1 sku, $2 value, $3 adjust, $4 retention ms.
+    public string SetStock { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_set($1, $2, $3, $4)", schema);
+
+    // $1 sku, $2 retention ms.
+    public string GetStock { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_get($1, $2)", schema);
+
+    // $1 id, $2 skus, $3 quantities, $4 ttl ms, $5 customer, $6 limit, $7 retention ms.
+    public string Reserve { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_reserve($1, $2, $3, $4, $5, $6, $7)", schema);
+
+    // $1 id, $2 final status (2 confirmed, 3 released), $3 retention ms.
+    public string Finish { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_finish($1, $2, $3)", schema);
+
+    // $1 id, $2 ttl ms, $3 retention ms.
+    public string Extend { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_extend($1, $2, $3)", schema);
+
+    // $1 limit, $2 retention ms.
+    public string TakeExpired { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_take_expired($1, $2)", schema);
+}

@@ -1,0 +1,162 @@
+using CommerceKit.Inventory;
+using CommerceKit.PostgreSql.Connection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CommerceKit.PostgreSql.Inventory;
+
+/// <summary>
+/// Stock as rows of <c>inventory_stock</c> (whose check constraint forbids fewer units on hand than reserved),
+/// reservations with <c>expires_at</c> on the database clock. Every operation is one function call, one round trip
+/// and one transaction, so a multi-SKU reservation is all-or-nothing. Each call first expires the due holds of the
+/// SKUs it touches; the sweeper expires the rest.
+/// </summary>
+internal sealed class PostgreSqlInventoryStore : InventoryStore
+{
+    private const int DeadlockRetries = 3;
+
+    private readonly PostgreSqlDatabase _database;
+    private readonly InventorySql _sql;
+    private readonly long _retentionMs;
+
+    public PostgreSqlInventoryStore(PostgreSqlDatabase database, IOptions<InventoryOptions> options)
+        : base(PostgreSqlFailures.BackendName)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _sql = new InventorySql(database.Schema);
+        _retentionMs = Milliseconds(options.Value.ReservationRetention);
+    }
+
+    protected override ValueTask SetStockCoreAsync(string sku, long onHand, CancellationToken cancellationToken) =>
+        SetAsync(sku, onHand, adjust: false, cancellationToken);
+
+    protected override ValueTask AdjustStockCoreAsync(string sku, long delta, CancellationToken cancellationToken) =>
+        SetAsync(sku, delta, adjust: true, cancellationToken);
+
+    protected override async ValueTask<StockLevel> GetStockCoreAsync(string sku, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.GetStock,
+            [sku, _retentionMs],
+            async (command, token) =>
+            {
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    return new StockLevel(sku, reader.GetInt64(0), reader.GetInt64(1));
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<ReservationResult> ReserveCoreAsync(ReservationRequest request, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.Reserve,
+            [
+                request.ReservationId,
+                request.Lines.Select(line => line.Sku).ToArray(),
+                request.Lines.Select(line => line.Quantity).ToArray(),
+                Milliseconds(request.Ttl),
+                (object?)request.CustomerId ?? DBNull.Value,
+                (object?)request.PerCustomerLimit ?? DBNull.Value,
+                _retentionMs,
+            ],
+            ReadReservationAsync,
+            cancellationToken).ConfigureAwait(false);
+
+    protected override ValueTask<ReservationStatus> ConfirmCoreAsync(string reservationId, CancellationToken cancellationToken) =>
+        FinishAsync(reservationId, ReservationStatus.Confirmed, cancellationToken);
+
+    protected override ValueTask<ReservationStatus> ReleaseCoreAsync(string reservationId, CancellationToken cancellationToken) =>
+        FinishAsync(reservationId, ReservationStatus.Released, cancellationToken);
+
+    protected override async ValueTask<ReservationStatus> ExtendCoreAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken) =>
+        await RunAsync(_sql.Extend, [reservationId, Milliseconds(ttl), _retentionMs], ReadStatusAsync, cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<IReadOnlyList<ReservationExpired>> ExpireDueCoreAsync(int maxCount, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.TakeExpired,
+            [maxCount, _retentionMs],
+            async (command, token) =>
+            {
+                var expired = new List<ReservationExpired>();
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        var skus = reader.GetFieldValue<string[]>(3);
+                        var quantities = reader.GetFieldValue<int[]>(4);
+                        expired.Add(new ReservationExpired(
+                            reader.GetString(0),
+                            [.. skus.Zip(quantities, (sku, quantity) => new ReservationLine(sku, quantity))],
+                            reader.IsDBNull(1) ? null : reader.GetString(1),
+                            reader.GetFieldValue<DateTimeOffset>(2)));
+                    }
+                }
+
+                return (IReadOnlyList<ReservationExpired>)expired;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask SetAsync(string sku, long value, bool adjust, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(_sql.SetStock, [sku, value, adjust, _retentionMs], static async (command, token) => await command.ExecuteNonQueryAsync(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation)
+        {
+            throw new InvalidOperationException(
+                $"SKU '{sku}' would have fewer units on hand than are reserved (or fewer than none); release reservations first. Nothing was changed.", exception);
+        }
+    }
+
+    private async ValueTask<ReservationStatus> FinishAsync(string reservationId, ReservationStatus final, CancellationToken cancellationToken) =>
+        await RunAsync(_sql.Finish, [reservationId, (short)final, _retentionMs], ReadStatusAsync, cancellationToken).ConfigureAwait(false);
+
+    // Expiring other reservations' holds inside a call can take stock rows out of SKU order; PostgreSQL then may break a
+    // rare deadlock by aborting one call, which changed nothing and is run again.
+    private async Task<TResult> RunAsync<TResult>(
+        string sql,
+        object[] parameters,
+        Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _database.RunStatementAsync(InventorySql.Component, _sql.Schema, sql, parameters, read, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < DeadlockRetries)
+            {
+            }
+        }
+    }
+
+    private static async Task<ReservationResult> ReadReservationAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var outcome = reader.GetInt32(0);
+            if (outcome == 0)
+            {
+                return ReservationResult.Reserved(reader.GetFieldValue<DateTimeOffset>(1));
+            }
+
+            var skus = reader.GetFieldValue<string[]>(2);
+            var requested = reader.GetFieldValue<int[]>(3);
+            var available = reader.GetFieldValue<long[]>(4);
+            var shortfalls = skus.Select((sku, i) => new LineShortfall(sku, requested[i], available[i])).ToList();
+            return outcome == 1 ? ReservationResult.InsufficientStock(shortfalls) : ReservationResult.LimitExceeded(shortfalls);
+        }
+    }
+
+    private static async Task<ReservationStatus> ReadStatusAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
+        (ReservationStatus)(short)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+
+    private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
+}

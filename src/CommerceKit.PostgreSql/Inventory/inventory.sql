@@ -1,0 +1,259 @@
+-- CommerceKit.Inventory: stock, reservations and per-customer units, on the database clock.
+-- __SCHEMA__ stands for the configured schema name (PostgreSqlOptions.Schema, default "commercekit").
+-- Locks are always taken in one order: reservation rows first, then stock rows by SKU, so no two calls deadlock.
+
+-- The invariant lives in the table itself: no statement can leave fewer units on hand than are reserved.
+CREATE TABLE IF NOT EXISTS __SCHEMA__.inventory_stock (
+    sku      text   PRIMARY KEY,
+    on_hand  bigint NOT NULL DEFAULT 0,
+    reserved bigint NOT NULL DEFAULT 0,
+    CONSTRAINT inventory_stock_never_oversold CHECK (reserved >= 0 AND on_hand >= reserved)
+);
+
+-- status: 1 held, 2 confirmed, 3 released, 4 expired. announced: whether the sweeper reported the expiry.
+-- forget_at: when a finished reservation is deleted (its id may then be used again).
+CREATE TABLE IF NOT EXISTS __SCHEMA__.inventory_reservations (
+    reservation_id   text        PRIMARY KEY,
+    status           smallint    NOT NULL,
+    customer_id      text,
+    expires_at       timestamptz NOT NULL,
+    first_expires_at timestamptz NOT NULL,
+    announced        boolean     NOT NULL DEFAULT true,
+    forget_at        timestamptz
+);
+CREATE INDEX IF NOT EXISTS inventory_reservations_held ON __SCHEMA__.inventory_reservations (expires_at) WHERE status = 1;
+CREATE INDEX IF NOT EXISTS inventory_reservations_unannounced ON __SCHEMA__.inventory_reservations (expires_at) WHERE status = 4 AND NOT announced;
+CREATE INDEX IF NOT EXISTS inventory_reservations_forget ON __SCHEMA__.inventory_reservations (forget_at) WHERE forget_at IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS __SCHEMA__.inventory_reservation_lines (
+    reservation_id text    NOT NULL REFERENCES __SCHEMA__.inventory_reservations ON DELETE CASCADE,
+    sku            text    NOT NULL,
+    quantity       integer NOT NULL,
+    PRIMARY KEY (reservation_id, sku)
+);
+CREATE INDEX IF NOT EXISTS inventory_reservation_lines_sku ON __SCHEMA__.inventory_reservation_lines (sku);
+
+-- Units of each SKU a customer holds or bought through reservations, for per-customer limits.
+CREATE TABLE IF NOT EXISTS __SCHEMA__.inventory_customer_units (
+    sku         text   NOT NULL,
+    customer_id text   NOT NULL,
+    units       bigint NOT NULL,
+    PRIMARY KEY (sku, customer_id)
+);
+
+-- Ends one held reservation (its row already locked by the caller): returns its units to stock (and, unless sold,
+-- the customer's allowance) and sets its final status.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_end(p_id text, p_customer text, p_status smallint, p_retention_ms bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_line record;
+BEGIN
+    FOR v_line IN SELECT sku, quantity FROM __SCHEMA__.inventory_reservation_lines WHERE reservation_id = p_id ORDER BY sku LOOP
+        UPDATE __SCHEMA__.inventory_stock
+           SET reserved = reserved - v_line.quantity,
+               on_hand = on_hand - CASE WHEN p_status = 2 THEN v_line.quantity ELSE 0 END
+         WHERE sku = v_line.sku;
+        IF p_customer IS NOT NULL AND p_status <> 2 THEN
+            UPDATE __SCHEMA__.inventory_customer_units SET units = units - v_line.quantity
+             WHERE sku = v_line.sku AND customer_id = p_customer;
+        END IF;
+    END LOOP;
+
+    UPDATE __SCHEMA__.inventory_reservations
+       SET status = p_status, announced = (p_status <> 4),
+           forget_at = clock_timestamp() + p_retention_ms * interval '1 millisecond'
+     WHERE reservation_id = p_id;
+END;
+$$;
+
+-- Expires up to p_limit due holds (only those on p_skus when given), skipping rows another call is ending, and
+-- forgets a few finished reservations past their retention.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_expire_due(p_skus text[], p_limit integer, p_retention_ms bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_due record;
+BEGIN
+    FOR v_due IN
+        SELECT r.reservation_id, r.customer_id FROM __SCHEMA__.inventory_reservations r
+         WHERE r.status = 1 AND r.expires_at <= clock_timestamp()
+           AND (p_skus IS NULL OR EXISTS (SELECT 1 FROM __SCHEMA__.inventory_reservation_lines l
+                                           WHERE l.reservation_id = r.reservation_id AND l.sku = ANY (p_skus)))
+         ORDER BY r.expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED
+    LOOP
+        PERFORM __SCHEMA__.inventory_end(v_due.reservation_id, v_due.customer_id, 4::smallint, p_retention_ms);
+    END LOOP;
+
+    IF p_skus IS NULL THEN
+        DELETE FROM __SCHEMA__.inventory_reservations WHERE reservation_id IN (
+            SELECT reservation_id FROM __SCHEMA__.inventory_reservations
+             WHERE forget_at <= clock_timestamp() AND announced ORDER BY forget_at LIMIT 100 FOR UPDATE SKIP LOCKED);
+    END IF;
+END;
+$$;
+
+-- Reserves every line or none. Returns outcome 0 reserved (expires_at), 1 insufficient stock, 2 limit exceeded
+-- (short_skus / short_requested / short_available), or the first result of a known reservation id.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_reserve(
+    p_id text, p_skus text[], p_quantities integer[], p_ttl_ms bigint, p_customer text, p_limit integer, p_retention_ms bigint,
+    OUT outcome integer, OUT expires_at timestamptz, OUT short_skus text[], OUT short_requested integer[], OUT short_available bigint[])
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_i integer;
+    v_available bigint;
+    v_units bigint;
+BEGIN
+    PERFORM __SCHEMA__.inventory_expire_due(p_skus, 1000, p_retention_ms);
+
+    -- Lock the SKUs in order (the caller sorted them), creating rows for unknown ones so a concurrent call waits.
+    INSERT INTO __SCHEMA__.inventory_stock (sku) SELECT unnest(p_skus) ON CONFLICT (sku) DO NOTHING;
+    PERFORM 1 FROM __SCHEMA__.inventory_stock WHERE sku = ANY (p_skus) ORDER BY sku FOR UPDATE;
+
+    SELECT 0, r.first_expires_at INTO outcome, expires_at FROM __SCHEMA__.inventory_reservations r WHERE r.reservation_id = p_id;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+
+    short_skus := '{}'; short_requested := '{}'; short_available := '{}';
+    IF p_limit IS NOT NULL THEN
+        FOR v_i IN 1 .. array_length(p_skus, 1) LOOP
+            SELECT coalesce((SELECT units FROM __SCHEMA__.inventory_customer_units WHERE sku = p_skus[v_i] AND customer_id = p_customer), 0) INTO v_units;
+            IF v_units + p_quantities[v_i] > p_limit THEN
+                short_skus := short_skus || p_skus[v_i]; short_requested := short_requested || p_quantities[v_i];
+                short_available := short_available || greatest(0, p_limit - v_units);
+            END IF;
+        END LOOP;
+        IF array_length(short_skus, 1) > 0 THEN
+            outcome := 2;
+            RETURN;
+        END IF;
+    END IF;
+
+    FOR v_i IN 1 .. array_length(p_skus, 1) LOOP
+        SELECT on_hand - reserved INTO v_available FROM __SCHEMA__.inventory_stock WHERE sku = p_skus[v_i];
+        IF v_available < p_quantities[v_i] THEN
+            short_skus := short_skus || p_skus[v_i]; short_requested := short_requested || p_quantities[v_i];
+            short_available := short_available || v_available;
+        END IF;
+    END LOOP;
+    IF array_length(short_skus, 1) > 0 THEN
+        outcome := 1;
+        RETURN;
+    END IF;
+
+    expires_at := clock_timestamp() + p_ttl_ms * interval '1 millisecond';
+    INSERT INTO __SCHEMA__.inventory_reservations (reservation_id, status, customer_id, expires_at, first_expires_at)
+    VALUES (p_id, 1, p_customer, expires_at, expires_at);
+    INSERT INTO __SCHEMA__.inventory_reservation_lines (reservation_id, sku, quantity)
+    SELECT p_id, s, q FROM unnest(p_skus, p_quantities) AS t (s, q);
+    UPDATE __SCHEMA__.inventory_stock s SET reserved = s.reserved + t.q
+      FROM unnest(p_skus, p_quantities) AS t (sku, q) WHERE s.sku = t.sku;
+    IF p_customer IS NOT NULL THEN
+        INSERT INTO __SCHEMA__.inventory_customer_units (sku, customer_id, units)
+        SELECT t.sku, p_customer, t.q FROM unnest(p_skus, p_quantities) AS t (sku, q)
+        ON CONFLICT (sku, customer_id) DO UPDATE SET units = __SCHEMA__.inventory_customer_units.units + excluded.units;
+    END IF;
+    outcome := 0;
+EXCEPTION WHEN unique_violation THEN
+    -- The same id was reserved concurrently on other SKUs: answer its first result.
+    SELECT 0, r.first_expires_at INTO outcome, expires_at FROM __SCHEMA__.inventory_reservations r WHERE r.reservation_id = p_id;
+END;
+$$;
+
+-- Confirms (p_status 2) or releases (3) a held reservation; returns its status afterwards (0 when unknown).
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_finish(p_id text, p_status smallint, p_retention_ms bigint)
+RETURNS smallint LANGUAGE plpgsql AS $$
+DECLARE
+    v_reservation record;
+BEGIN
+    SELECT status, customer_id, expires_at INTO v_reservation FROM __SCHEMA__.inventory_reservations WHERE reservation_id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+
+    IF v_reservation.status = 1 THEN
+        IF v_reservation.expires_at <= clock_timestamp() THEN
+            p_status := 4;
+        END IF;
+        PERFORM __SCHEMA__.inventory_end(p_id, v_reservation.customer_id, p_status, p_retention_ms);
+        RETURN p_status;
+    END IF;
+
+    RETURN v_reservation.status;
+END;
+$$;
+
+-- Extends a held reservation; returns its status afterwards (0 when unknown).
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_extend(p_id text, p_ttl_ms bigint, p_retention_ms bigint)
+RETURNS smallint LANGUAGE plpgsql AS $$
+DECLARE
+    v_reservation record;
+BEGIN
+    SELECT status, customer_id, expires_at INTO v_reservation FROM __SCHEMA__.inventory_reservations WHERE reservation_id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+
+    IF v_reservation.status = 1 AND v_reservation.expires_at <= clock_timestamp() THEN
+        PERFORM __SCHEMA__.inventory_end(p_id, v_reservation.customer_id, 4::smallint, p_retention_ms);
+        RETURN 4;
+    END IF;
+
+    IF v_reservation.status = 1 THEN
+        UPDATE __SCHEMA__.inventory_reservations SET expires_at = clock_timestamp() + p_ttl_ms * interval '1 millisecond'
+         WHERE reservation_id = p_id;
+    END IF;
+
+    RETURN v_reservation.status;
+END;
+$$;
+
+-- Expires due holds, then hands out up to p_limit expiries nobody announced yet, each once.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_take_expired(p_limit integer, p_retention_ms bigint)
+RETURNS TABLE (reservation_id text, customer_id text, expired_at timestamptz, skus text[], quantities integer[])
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM __SCHEMA__.inventory_expire_due(NULL, p_limit, p_retention_ms);
+    RETURN QUERY
+    WITH taken AS (
+        UPDATE __SCHEMA__.inventory_reservations r SET announced = true
+         WHERE r.reservation_id IN (
+            SELECT x.reservation_id FROM __SCHEMA__.inventory_reservations x
+             WHERE x.status = 4 AND NOT x.announced ORDER BY x.expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED)
+        RETURNING r.reservation_id, r.customer_id, r.expires_at)
+    SELECT t.reservation_id, t.customer_id, t.expires_at,
+           array_agg(l.sku ORDER BY l.sku), array_agg(l.quantity ORDER BY l.sku)
+      FROM taken t JOIN __SCHEMA__.inventory_reservation_lines l ON l.reservation_id = t.reservation_id
+     GROUP BY t.reservation_id, t.customer_id, t.expires_at
+     ORDER BY t.expires_at;
+END;
+$$;
+
+-- Reads a SKU's stock after expiring its due holds.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_get(p_sku text, p_retention_ms bigint, OUT on_hand bigint, OUT reserved bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM __SCHEMA__.inventory_expire_due(ARRAY[p_sku], 1000, p_retention_ms);
+    SELECT s.on_hand, s.reserved INTO on_hand, reserved FROM __SCHEMA__.inventory_stock s WHERE s.sku = p_sku;
+    on_hand := coalesce(on_hand, 0);
+    reserved := coalesce(reserved, 0);
+END;
+$$;
+
+-- Sets (p_adjust false) or adjusts (true) a SKU's units on hand after expiring its due holds; the table's check
+-- refuses fewer units than are reserved. An adjustment updates first: PostgreSQL checks a proposed insert row (here
+-- a negative delta) before it looks for the conflict.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_set(p_sku text, p_value bigint, p_adjust boolean, p_retention_ms bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM __SCHEMA__.inventory_expire_due(ARRAY[p_sku], 1000, p_retention_ms);
+    IF p_adjust THEN
+        UPDATE __SCHEMA__.inventory_stock SET on_hand = on_hand + p_value WHERE sku = p_sku;
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END IF;
+
+    INSERT INTO __SCHEMA__.inventory_stock AS s (sku, on_hand) VALUES (p_sku, p_value)
+    ON CONFLICT (sku) DO UPDATE SET on_hand = CASE WHEN p_adjust THEN s.on_hand + p_value ELSE p_value END;
+END;
+$$;

@@ -1,0 +1,20 @@
+using CommerceKit.ConformanceTests.Fixtures;
+using CommerceKit.ConformanceTests.Inventory;
+using CommerceKit.Inventory;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommerceKit.PostgreSql.Tests.Inventory;
+
+public sealed class PostgreSqlInventoryTests(PostgreSqlServerFixture postgres) : InventoryConformanceTests, IClassFixture<PostgreSqlServerFixture>
+{
+    protected override InventoryBackend CreateBackend() => new PostgreSqlInventoryBackend(postgres.ConnectionString);
+
+    /// <summary>PostgreSQL stock in one database, named by its connection string.</summary>
+    private sealed class PostgreSqlInventoryBackend(string connectionString) : InventoryBackend
+    {
+        // Every reservation of a hot SKU waits for its row lock while holding a connection: a small pool per instance
+        // keeps the 2-core test server from thrashing hundreds of waiting backends (the coalescing batcher is the real fix).
+        protected override void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure) =>
+            builder.AddPostgreSql(o => o.ConnectionString = connectionString + ";Maximum Pool Size=16").AddPostgreSqlInventory(configure);
+    }
+}
