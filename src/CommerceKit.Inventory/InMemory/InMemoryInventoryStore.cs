@@ -102,17 +102,9 @@ internal sealed class InMemoryInventoryStore : InventoryStore
     protected override ValueTask<ReservationStatus> ReleaseCoreAsync(string reservationId, CancellationToken cancellationToken) =>
         Finish(reservationId, ReservationStatus.Released);
 
-    protected override ValueTask<ReservationStatus> ExtendCoreAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken)
-    {
-        var now = _timeProvider.GetUtcNow();
-        lock (_gate)
+    protected override ValueTask<ReservationStatus> ExtendCoreAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken) =>
+        OnReservation(reservationId, (reservation, now) =>
         {
-            ExpireDue(now);
-            if (!_reservations.TryGetValue(reservationId, out var reservation))
-            {
-                return ValueTask.FromResult(ReservationStatus.NotFound);
-            }
-
             if (reservation.Status == ReservationStatus.Held)
             {
                 // The old deadline stays queued; ExpireDue skips it because the reservation's own expiry moved.
@@ -120,9 +112,8 @@ internal sealed class InMemoryInventoryStore : InventoryStore
                 _deadlines.Enqueue(reservation, reservation.ExpiresAt);
             }
 
-            return ValueTask.FromResult(reservation.Status);
-        }
-    }
+            return reservation.Status;
+        });
 
     protected override ValueTask<IReadOnlyList<ReservationExpired>> ExpireDueCoreAsync(int maxCount, CancellationToken cancellationToken)
     {
@@ -139,23 +130,25 @@ internal sealed class InMemoryInventoryStore : InventoryStore
         }
     }
 
-    private ValueTask<ReservationStatus> Finish(string reservationId, ReservationStatus final)
-    {
-        var now = _timeProvider.GetUtcNow();
-        lock (_gate)
+    private ValueTask<ReservationStatus> Finish(string reservationId, ReservationStatus final) =>
+        OnReservation(reservationId, (reservation, now) =>
         {
-            ExpireDue(now);
-            if (!_reservations.TryGetValue(reservationId, out var reservation))
-            {
-                return ValueTask.FromResult(ReservationStatus.NotFound);
-            }
-
             if (reservation.Status == ReservationStatus.Held)
             {
                 End(reservation, final, now);
             }
 
-            return ValueTask.FromResult(reservation.Status);
+            return reservation.Status;
+        });
+
+    /// <summary>Runs <paramref name="act"/> on a known reservation after expiring due holds; an unknown id is not found.</summary>
+    private ValueTask<ReservationStatus> OnReservation(string reservationId, Func<Reservation, DateTimeOffset, ReservationStatus> act)
+    {
+        var now = _timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            ExpireDue(now);
+            return ValueTask.FromResult(_reservations.TryGetValue(reservationId, out var reservation) ? act(reservation, now) : ReservationStatus.NotFound);
         }
     }
 

@@ -20,11 +20,8 @@ internal sealed class InventorySql(string schema)
     // $1 id, $2 skus, $3 quantities, $4 ttl ms, $5 customer, $6 limit, $7 retention ms.
     public string Reserve { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_reserve($1, $2, $3, $4, $5, $6, $7)", schema);
 
-    // $1 id, $2 final status (2 confirmed, 3 released), $3 retention ms.
-    public string Finish { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_finish($1, $2, $3)", schema);
-
-    // $1 id, $2 ttl ms, $3 retention ms.
-    public string Extend { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_extend($1, $2, $3)", schema);
+    // $1 id, $2 action (1 extend, 2 confirm, 3 release: the status codes of ReservationStatus), $3 ttl ms, $4 retention ms.
+    public string Act { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_act($1, $2, $3, $4)", schema);
 
     // $1 limit, $2 retention ms.
     public string TakeExpired { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_take_expired($1, $2)", schema);

@@ -65,13 +65,13 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore
             cancellationToken).ConfigureAwait(false);
 
     protected override ValueTask<ReservationStatus> ConfirmCoreAsync(string reservationId, CancellationToken cancellationToken) =>
-        FinishAsync(reservationId, ReservationStatus.Confirmed, cancellationToken);
+        ActAsync(reservationId, ReservationStatus.Confirmed, TimeSpan.Zero, cancellationToken);
 
     protected override ValueTask<ReservationStatus> ReleaseCoreAsync(string reservationId, CancellationToken cancellationToken) =>
-        FinishAsync(reservationId, ReservationStatus.Released, cancellationToken);
+        ActAsync(reservationId, ReservationStatus.Released, TimeSpan.Zero, cancellationToken);
 
-    protected override async ValueTask<ReservationStatus> ExtendCoreAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken) =>
-        await RunAsync(_sql.Extend, [reservationId, Milliseconds(ttl), _retentionMs], ReadStatusAsync, cancellationToken).ConfigureAwait(false);
+    protected override ValueTask<ReservationStatus> ExtendCoreAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken) =>
+        ActAsync(reservationId, ReservationStatus.Held, ttl, cancellationToken);
 
     protected override async ValueTask<IReadOnlyList<ReservationExpired>> ExpireDueCoreAsync(int maxCount, CancellationToken cancellationToken) =>
         await RunAsync(
@@ -112,8 +112,13 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore
         }
     }
 
-    private async ValueTask<ReservationStatus> FinishAsync(string reservationId, ReservationStatus final, CancellationToken cancellationToken) =>
-        await RunAsync(_sql.Finish, [reservationId, (short)final, _retentionMs], ReadStatusAsync, cancellationToken).ConfigureAwait(false);
+    // The action is the status it leads to: Held (extend), Confirmed or Released.
+    private async ValueTask<ReservationStatus> ActAsync(string reservationId, ReservationStatus action, TimeSpan ttl, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.Act,
+            [reservationId, (short)action, Milliseconds(ttl), _retentionMs],
+            static async (command, token) => (ReservationStatus)(short)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!,
+            cancellationToken).ConfigureAwait(false);
 
     // Expiring other reservations' holds inside a call can take stock rows out of SKU order; PostgreSQL then may break a
     // rare deadlock by aborting one call, which changed nothing and is run again.
@@ -154,9 +159,6 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore
             return outcome == 1 ? ReservationResult.InsufficientStock(shortfalls) : ReservationResult.LimitExceeded(shortfalls);
         }
     }
-
-    private static async Task<ReservationStatus> ReadStatusAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
-        (ReservationStatus)(short)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
     private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 }

@@ -159,8 +159,9 @@ EXCEPTION WHEN unique_violation THEN
 END;
 $$;
 
--- Confirms (p_status 2) or releases (3) a held reservation; returns its status afterwards (0 when unknown).
-CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_finish(p_id text, p_status smallint, p_retention_ms bigint)
+-- Acts on a held reservation: p_action 1 extends it by p_ttl_ms from now, 2 confirms it, 3 releases it. A hold whose
+-- time ran out expires instead. Returns the status afterwards (0 when the id is unknown).
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_act(p_id text, p_action smallint, p_ttl_ms bigint, p_retention_ms bigint)
 RETURNS smallint LANGUAGE plpgsql AS $$
 DECLARE
     v_reservation record;
@@ -170,40 +171,23 @@ BEGIN
         RETURN 0;
     END IF;
 
-    IF v_reservation.status = 1 THEN
-        IF v_reservation.expires_at <= clock_timestamp() THEN
-            p_status := 4;
-        END IF;
-        PERFORM __SCHEMA__.inventory_end(p_id, v_reservation.customer_id, p_status, p_retention_ms);
-        RETURN p_status;
+    IF v_reservation.status <> 1 THEN
+        RETURN v_reservation.status;
     END IF;
 
-    RETURN v_reservation.status;
-END;
-$$;
-
--- Extends a held reservation; returns its status afterwards (0 when unknown).
-CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_extend(p_id text, p_ttl_ms bigint, p_retention_ms bigint)
-RETURNS smallint LANGUAGE plpgsql AS $$
-DECLARE
-    v_reservation record;
-BEGIN
-    SELECT status, customer_id, expires_at INTO v_reservation FROM __SCHEMA__.inventory_reservations WHERE reservation_id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN 0;
-    END IF;
-
-    IF v_reservation.status = 1 AND v_reservation.expires_at <= clock_timestamp() THEN
+    IF v_reservation.expires_at <= clock_timestamp() THEN
         PERFORM __SCHEMA__.inventory_end(p_id, v_reservation.customer_id, 4::smallint, p_retention_ms);
         RETURN 4;
     END IF;
 
-    IF v_reservation.status = 1 THEN
+    IF p_action = 1 THEN
         UPDATE __SCHEMA__.inventory_reservations SET expires_at = clock_timestamp() + p_ttl_ms * interval '1 millisecond'
          WHERE reservation_id = p_id;
+    ELSE
+        PERFORM __SCHEMA__.inventory_end(p_id, v_reservation.customer_id, p_action, p_retention_ms);
     END IF;
 
-    RETURN v_reservation.status;
+    RETURN p_action;
 END;
 $$;
 
