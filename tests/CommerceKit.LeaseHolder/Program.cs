@@ -1,13 +1,15 @@
-// Usage: CommerceKit.LeaseHolder <lock|idempotency> <redis|postgresql> <configuration or connection string> <key prefix> <name> <lease ms>
-// Takes the lease of a lock (renewing it), or claims an idempotency key in scope "holder" and starts an operation that
-// never ends; prints "acquired <fencing or lease token>", then holds on until the process is killed.
+// Usage: CommerceKit.LeaseHolder <lock|idempotency|inventory> <redis|postgresql> <configuration or connection string> <key prefix> <name> <lease ms>
+// Takes the lease of a lock (renewing it), claims an idempotency key in scope "holder" and starts an operation that
+// never ends, or reserves one unit of the SKU <name> for <lease ms> (reservation id "holder-<name>"); prints
+// "acquired <fencing token, lease token or 1>", then holds on until the process is killed.
 using CommerceKit.Idempotency;
+using CommerceKit.Inventory;
 using CommerceKit.Locking;
 using Microsoft.Extensions.DependencyInjection;
 
 if (args.Length != 6)
 {
-    Console.Error.WriteLine("usage: <lock|idempotency> <redis|postgresql> <connection> <key prefix> <name> <lease ms>");
+    Console.Error.WriteLine("usage: <lock|idempotency|inventory> <redis|postgresql> <connection> <key prefix> <name> <lease ms>");
     return 2;
 }
 
@@ -22,6 +24,7 @@ _ = (feature, backend) switch
     ("lock", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlLocks(o => o.Expiry = lease),
     ("idempotency", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisIdempotency(o => o.Lease = lease),
     ("idempotency", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlIdempotency(o => o.Lease = lease),
+    ("inventory", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlInventory(),
     _ => throw new ArgumentException($"Unknown feature or backend '{feature} {backend}'.", nameof(args)),
 };
 
@@ -31,6 +34,14 @@ if (feature == "lock")
     await using var handle = await provider.GetRequiredService<IDistributedLockProvider>().CreateLock(name).AcquireAsync(TimeSpan.FromSeconds(30));
     Console.WriteLine($"acquired {handle.FencingToken}");
     await Task.Delay(Timeout.Infinite, handle.HandleLost);
+    return 1;
+}
+
+if (feature == "inventory")
+{
+    var reserved = await provider.GetRequiredService<IInventory>().ReserveAsync(new ReservationRequest("holder-" + name, [new ReservationLine(name, 1)], lease));
+    Console.WriteLine(reserved.IsReserved ? "acquired 1" : $"not reserved: {reserved.Outcome}");
+    await Task.Delay(Timeout.Infinite);
     return 1;
 }
 

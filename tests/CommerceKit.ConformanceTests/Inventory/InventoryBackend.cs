@@ -30,6 +30,10 @@ public abstract class InventoryBackend : BackendInstances
         return instance.GetRequiredService<IInventory>();
     }
 
+    /// <summary>The command line of tests/CommerceKit.LeaseHolder that reserves one unit of <paramref name="sku"/> on this backend.</summary>
+    public virtual IReadOnlyList<string> HolderProcessArguments(string sku, TimeSpan ttl) =>
+        throw new NotSupportedException("This backend lives inside one process: another process cannot share its stock.");
+
     /// <summary>Registers the backend's inventory, passing <paramref name="configure"/> on.</summary>
     protected abstract void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure);
 }

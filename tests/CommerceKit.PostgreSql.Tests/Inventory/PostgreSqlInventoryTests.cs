@@ -8,13 +8,21 @@ namespace CommerceKit.PostgreSql.Tests.Inventory;
 public sealed class PostgreSqlInventoryTests(PostgreSqlServerFixture postgres) : InventoryConformanceTests, IClassFixture<PostgreSqlServerFixture>
 {
     protected override InventoryBackend CreateBackend() => new PostgreSqlInventoryBackend(postgres.ConnectionString);
+}
 
-    /// <summary>PostgreSQL stock in one database, named by its connection string.</summary>
-    private sealed class PostgreSqlInventoryBackend(string connectionString) : InventoryBackend
-    {
-        // Every reservation of a hot SKU waits for its row lock while holding a connection: a small pool per instance
-        // keeps the 2-core test server from thrashing hundreds of waiting backends (the coalescing batcher is the real fix).
-        protected override void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure) =>
-            builder.AddPostgreSql(o => o.ConnectionString = connectionString + ";Maximum Pool Size=16").AddPostgreSqlInventory(configure);
-    }
+public sealed class PostgreSqlInventoryHolderCrashTests(PostgreSqlServerFixture postgres) : InventoryHolderCrashTests, IClassFixture<PostgreSqlServerFixture>
+{
+    protected override InventoryBackend CreateBackend() => new PostgreSqlInventoryBackend(postgres.ConnectionString);
+}
+
+/// <summary>PostgreSQL stock in one database, named by its connection string.</summary>
+internal sealed class PostgreSqlInventoryBackend(string connectionString) : InventoryBackend
+{
+    // Every reservation of a hot SKU waits for its row lock while holding a connection: a small pool per instance
+    // keeps the 2-core test server from thrashing hundreds of waiting backends (the coalescing batcher is the real fix).
+    protected override void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure) =>
+        builder.AddPostgreSql(o => o.ConnectionString = connectionString + ";Maximum Pool Size=16").AddPostgreSqlInventory(configure);
+
+    public override IReadOnlyList<string> HolderProcessArguments(string sku, TimeSpan ttl) =>
+        LeaseHolderProcess.Arguments("inventory", "postgresql", connectionString, KeyPrefix, sku, ttl);
 }
