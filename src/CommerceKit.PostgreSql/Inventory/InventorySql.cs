@@ -20,6 +20,9 @@ internal sealed class InventorySql(string schema)
     // $1 id, $2 skus, $3 quantities, $4 ttl ms, $5 customer, $6 limit, $7 retention ms.
     public string Reserve { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_reserve($1, $2, $3, $4, $5, $6, $7)", schema);
 
+    // $1 ids, $2 skus, $3 quantities, $4 ttls ms, $5 customers, $6 limits, $7 retention ms: one-line requests sorted by SKU.
+    public string ReserveBatch { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_reserve_batch($1, $2, $3, $4, $5, $6, $7)", schema);
+
     // $1 id, $2 action (1 extend, 2 confirm, 3 release: the status codes of ReservationStatus), $3 ttl ms, $4 retention ms.
     public string Act { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_act($1, $2, $3, $4)", schema);
 

@@ -11,22 +11,29 @@ namespace CommerceKit.PostgreSql.Inventory;
 /// and one transaction, so a multi-SKU reservation is all-or-nothing. Each call first expires the due holds of the
 /// SKUs it touches; the sweeper expires the rest.
 /// </summary>
-internal sealed class PostgreSqlInventoryStore : InventoryStore
+internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposable
 {
     private const int DeadlockRetries = 3;
 
     private readonly PostgreSqlDatabase _database;
     private readonly InventorySql _sql;
     private readonly long _retentionMs;
+    private readonly ReservationBatcher? _batcher;
 
-    public PostgreSqlInventoryStore(PostgreSqlDatabase database, IOptions<InventoryOptions> options)
+    public PostgreSqlInventoryStore(PostgreSqlDatabase database, IOptions<InventoryOptions> options, IOptions<PostgreSqlInventoryOptions> postgreSqlOptions)
         : base(PostgreSqlFailures.BackendName)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _sql = new InventorySql(database.Schema);
         _retentionMs = Milliseconds(options.Value.ReservationRetention);
+        if (postgreSqlOptions.Value.CoalesceReservations)
+        {
+            _batcher = new ReservationBatcher(ReserveBatchAsync, postgreSqlOptions.Value.MaxBatchSize);
+        }
     }
+
+    public ValueTask DisposeAsync() => _batcher?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     protected override ValueTask SetStockCoreAsync(string sku, long onHand, CancellationToken cancellationToken) =>
         SetAsync(sku, onHand, adjust: false, cancellationToken);
@@ -50,6 +57,11 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore
             cancellationToken).ConfigureAwait(false);
 
     protected override async ValueTask<ReservationResult> ReserveCoreAsync(ReservationRequest request, CancellationToken cancellationToken) =>
+        _batcher is not null && request.Lines.Count == 1
+            ? await _batcher.ReserveAsync(request, cancellationToken).ConfigureAwait(false)
+            : await ReserveOneAsync(request, cancellationToken).ConfigureAwait(false);
+
+    private async Task<ReservationResult> ReserveOneAsync(ReservationRequest request, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.Reserve,
             [
@@ -98,6 +110,53 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore
                 return (IReadOnlyList<ReservationExpired>)expired;
             },
             cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<ReservationResult>> ReserveBatchAsync(IReadOnlyList<ReservationRequest> requests, CancellationToken cancellationToken)
+    {
+        // Sorted by SKU so concurrent batches lock hot rows in one order; answers go back in the callers' order.
+        var order = Enumerable.Range(0, requests.Count).OrderBy(i => requests[i].Lines[0].Sku, StringComparer.Ordinal).ToArray();
+        var sorted = order.Select(i => requests[i]).ToArray();
+        var answers = await RunAsync(
+            _sql.ReserveBatch,
+            [
+                sorted.Select(r => r.ReservationId).ToArray(),
+                sorted.Select(r => r.Lines[0].Sku).ToArray(),
+                sorted.Select(r => r.Lines[0].Quantity).ToArray(),
+                sorted.Select(r => Milliseconds(r.Ttl)).ToArray(),
+                sorted.Select(r => r.CustomerId).ToArray(),
+                sorted.Select(r => r.PerCustomerLimit).ToArray(),
+                _retentionMs,
+            ],
+            async (command, token) =>
+            {
+                var results = new List<ReservationResult>(sorted.Length);
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        var line = sorted[results.Count].Lines[0];
+                        results.Add(reader.GetInt32(0) switch
+                        {
+                            0 => ReservationResult.Reserved(reader.GetFieldValue<DateTimeOffset>(1)),
+                            1 => ReservationResult.InsufficientStock([new LineShortfall(line.Sku, line.Quantity, reader.GetInt64(2))]),
+                            _ => ReservationResult.LimitExceeded([new LineShortfall(line.Sku, line.Quantity, reader.GetInt64(2))]),
+                        });
+                    }
+                }
+
+                return results;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var inCallerOrder = new ReservationResult[requests.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            inCallerOrder[order[i]] = answers[i];
+        }
+
+        return inCallerOrder;
+    }
 
     private async ValueTask SetAsync(string sku, long value, bool adjust, CancellationToken cancellationToken)
     {

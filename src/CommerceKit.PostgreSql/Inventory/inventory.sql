@@ -241,3 +241,25 @@ BEGIN
     ON CONFLICT (sku) DO UPDATE SET on_hand = CASE WHEN p_adjust THEN s.on_hand + p_value ELSE p_value END;
 END;
 $$;
+
+-- Reserves many one-line requests in one transaction (the coalescing batcher): one commit and one round trip for
+-- all, each request still all-or-nothing with its own answer, in input order. The caller sorts the batch by SKU, so
+-- batches from different instances lock hot rows in the same order.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_reserve_batch(
+    p_ids text[], p_skus text[], p_quantities integer[], p_ttl_ms bigint[], p_customers text[], p_limits integer[], p_retention_ms bigint)
+RETURNS TABLE (outcome integer, expires_at timestamptz, available bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_i integer;
+    v_result record;
+BEGIN
+    FOR v_i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
+        SELECT * INTO v_result FROM __SCHEMA__.inventory_reserve(
+            p_ids[v_i], ARRAY[p_skus[v_i]], ARRAY[p_quantities[v_i]], p_ttl_ms[v_i], p_customers[v_i], p_limits[v_i], p_retention_ms);
+        outcome := v_result.outcome;
+        expires_at := v_result.expires_at;
+        available := v_result.short_available[1];
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
