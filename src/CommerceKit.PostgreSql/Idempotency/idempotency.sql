@@ -17,11 +17,12 @@ CREATE INDEX IF NOT EXISTS idempotency_records_expires_at ON __SCHEMA__.idempote
 -- Lease tokens for every key: a sequence never goes backwards, so a takeover never reuses a stale holder's token.
 CREATE SEQUENCE IF NOT EXISTS __SCHEMA__.idempotency_lease_tokens AS bigint;
 
--- Deletes a few expired records; called now and then by the claims.
+-- Deletes a few expired records; called now and then by the claims. The time is an init-plan value, not the volatile
+-- clock_timestamp() itself, so the expires_at index can be used.
 CREATE OR REPLACE FUNCTION __SCHEMA__.idempotency_sweep() RETURNS void
 LANGUAGE sql AS $$
     DELETE FROM __SCHEMA__.idempotency_records r USING (
-        SELECT scope, key FROM __SCHEMA__.idempotency_records WHERE expires_at <= clock_timestamp()
+        SELECT scope, key FROM __SCHEMA__.idempotency_records WHERE expires_at <= (SELECT clock_timestamp())
          ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED) dead
      WHERE r.scope = dead.scope AND r.key = dead.key;
 $$;

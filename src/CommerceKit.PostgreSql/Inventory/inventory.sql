@@ -67,15 +67,17 @@ END;
 $$;
 
 -- Expires up to p_limit due holds (only those on p_skus when given), skipping rows another call is ending, and
--- forgets a few finished reservations past their retention.
+-- forgets a few finished reservations past their retention. The time is read into a variable first: compared with
+-- the volatile clock_timestamp() itself, the partial indexes could not be used and every call scanned every hold.
 CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_expire_due(p_skus text[], p_limit integer, p_retention_ms bigint)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     v_due record;
+    v_now timestamptz := clock_timestamp();
 BEGIN
     FOR v_due IN
         SELECT r.reservation_id, r.customer_id FROM __SCHEMA__.inventory_reservations r
-         WHERE r.status = 1 AND r.expires_at <= clock_timestamp()
+         WHERE r.status = 1 AND r.expires_at <= v_now
            AND (p_skus IS NULL OR EXISTS (SELECT 1 FROM __SCHEMA__.inventory_reservation_lines l
                                            WHERE l.reservation_id = r.reservation_id AND l.sku = ANY (p_skus)))
          ORDER BY r.expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED
@@ -86,7 +88,7 @@ BEGIN
     IF p_skus IS NULL THEN
         DELETE FROM __SCHEMA__.inventory_reservations WHERE reservation_id IN (
             SELECT reservation_id FROM __SCHEMA__.inventory_reservations
-             WHERE forget_at <= clock_timestamp() AND announced ORDER BY forget_at LIMIT 100 FOR UPDATE SKIP LOCKED);
+             WHERE forget_at <= v_now AND announced ORDER BY forget_at LIMIT 100 FOR UPDATE SKIP LOCKED);
     END IF;
 END;
 $$;
