@@ -89,7 +89,7 @@ internal sealed class InMemoryInventoryStore : InventoryStore
             }
 
             var reservation = new Reservation(request, ReservationResult.Reserved(now + request.Ttl)) { ExpiresAt = now + request.Ttl };
-            Hold(reservation, +1);
+            Hold(reservation);
             _reservations.Add(request.ReservationId, reservation);
             _deadlines.Enqueue(reservation, reservation.ExpiresAt);
             return ValueTask.FromResult(reservation.Result);
@@ -194,14 +194,14 @@ internal sealed class InMemoryInventoryStore : InventoryStore
         _finished.Enqueue((reservation, now + _retention));
     }
 
-    private void Hold(Reservation reservation, int sign)
+    private void Hold(Reservation reservation)
     {
         foreach (var line in reservation.Request.Lines)
         {
-            StockOf(line.Sku).Reserved += sign * line.Quantity;
+            StockOf(line.Sku).Reserved += line.Quantity;
         }
 
-        CountCustomerUnits(reservation.Request, sign);
+        CountCustomerUnits(reservation.Request, +1);
     }
 
     private void CountCustomerUnits(ReservationRequest request, int sign)

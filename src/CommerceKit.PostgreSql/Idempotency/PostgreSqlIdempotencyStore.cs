@@ -1,6 +1,7 @@
 using CommerceKit.Idempotency;
 using CommerceKit.PostgreSql.Connection;
 using Npgsql;
+using CommerceKit.Shared;
 
 namespace CommerceKit.PostgreSql.Idempotency;
 
@@ -22,7 +23,7 @@ internal sealed class PostgreSqlIdempotencyStore : IdempotencyStore
     }
 
     protected override async ValueTask<IdempotencyClaim> TryClaimCoreAsync(IdempotencyKey key, string fingerprint, TimeSpan lease, CancellationToken cancellationToken) =>
-        await RunAsync(_sql.Claim, [key.Scope, key.Key, fingerprint, Milliseconds(lease)], ReadClaimAsync, cancellationToken).ConfigureAwait(false);
+        await RunAsync(_sql.Claim, [key.Scope, key.Key, fingerprint, BackendDurations.Milliseconds(lease)], ReadClaimAsync, cancellationToken).ConfigureAwait(false);
 
     protected override async ValueTask<bool> CompleteCoreAsync(IdempotencyKey key, long leaseToken, StoredResponse response, TimeSpan retention, CancellationToken cancellationToken) =>
         await RunAsync(_sql.Complete, CompletionParameters(key, leaseToken, response, retention), ExecuteAffectsOneAsync, cancellationToken).ConfigureAwait(false);
@@ -62,7 +63,7 @@ internal sealed class PostgreSqlIdempotencyStore : IdempotencyStore
         _database.RunStatementAsync(IdempotencySql.Component, _sql.Schema, sql, parameters, read, cancellationToken);
 
     private static object[] CompletionParameters(IdempotencyKey key, long leaseToken, StoredResponse response, TimeSpan retention) =>
-        [key.Scope, key.Key, leaseToken, response.ToBytes(), Milliseconds(retention)];
+        [key.Scope, key.Key, leaseToken, response.ToBytes(), BackendDurations.Milliseconds(retention)];
 
     private static async Task<bool> ExecuteAffectsOneAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
@@ -82,6 +83,4 @@ internal sealed class PostgreSqlIdempotencyStore : IdempotencyStore
             };
         }
     }
-
-    private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 }

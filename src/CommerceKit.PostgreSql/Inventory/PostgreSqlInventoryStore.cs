@@ -2,6 +2,7 @@ using CommerceKit.Inventory;
 using CommerceKit.PostgreSql.Connection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using CommerceKit.Shared;
 
 namespace CommerceKit.PostgreSql.Inventory;
 
@@ -26,7 +27,7 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _sql = new InventorySql(database.Schema);
-        _retentionMs = Milliseconds(options.Value.ReservationRetention);
+        _retentionMs = BackendDurations.Milliseconds(options.Value.ReservationRetention);
         if (postgreSqlOptions.Value.CoalesceReservations)
         {
             _batcher = new ReservationBatcher(ReserveBatchAsync, postgreSqlOptions.Value.MaxBatchSize);
@@ -68,7 +69,7 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposabl
                 request.ReservationId,
                 request.Lines.Select(line => line.Sku).ToArray(),
                 request.Lines.Select(line => line.Quantity).ToArray(),
-                Milliseconds(request.Ttl),
+                BackendDurations.Milliseconds(request.Ttl),
                 (object?)request.CustomerId ?? DBNull.Value,
                 (object?)request.PerCustomerLimit ?? DBNull.Value,
                 _retentionMs,
@@ -122,7 +123,7 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposabl
                 sorted.Select(r => r.ReservationId).ToArray(),
                 sorted.Select(r => r.Lines[0].Sku).ToArray(),
                 sorted.Select(r => r.Lines[0].Quantity).ToArray(),
-                sorted.Select(r => Milliseconds(r.Ttl)).ToArray(),
+                sorted.Select(r => BackendDurations.Milliseconds(r.Ttl)).ToArray(),
                 sorted.Select(r => r.CustomerId).ToArray(),
                 sorted.Select(r => r.PerCustomerLimit).ToArray(),
                 _retentionMs,
@@ -175,7 +176,7 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposabl
     private async ValueTask<ReservationStatus> ActAsync(string reservationId, ReservationStatus action, TimeSpan ttl, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.Act,
-            [reservationId, (short)action, Milliseconds(ttl), _retentionMs],
+            [reservationId, (short)action, BackendDurations.Milliseconds(ttl), _retentionMs],
             static async (command, token) => (ReservationStatus)(short)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!,
             cancellationToken).ConfigureAwait(false);
 
@@ -218,6 +219,4 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposabl
             return outcome == 1 ? ReservationResult.InsufficientStock(shortfalls) : ReservationResult.LimitExceeded(shortfalls);
         }
     }
-
-    private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 }

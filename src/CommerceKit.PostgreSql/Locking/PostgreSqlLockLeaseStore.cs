@@ -2,6 +2,7 @@ using CommerceKit.Locking;
 using CommerceKit.PostgreSql.Connection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using CommerceKit.Shared;
 
 namespace CommerceKit.PostgreSql.Locking;
 
@@ -27,12 +28,12 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
     }
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
-        await RunAsync(_sql.Acquire, [name, owner, Milliseconds(expiry)], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
+        await RunAsync(_sql.Acquire, [name, owner, BackendDurations.Milliseconds(expiry)], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
 
     public override async ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.Renew,
-            [name, owner, Milliseconds(expiry)],
+            [name, owner, BackendDurations.Milliseconds(expiry)],
             static async (command, token) => await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1,
             cancellationToken).ConfigureAwait(false);
 
@@ -65,6 +66,4 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
                 : LeaseAttempt.Held(reader.IsDBNull(1) ? TimeSpan.Zero : TimeSpan.FromMilliseconds(reader.GetInt64(1)));
         }
     }
-
-    private static long Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
 }

@@ -1,6 +1,7 @@
 using CommerceKit.Idempotency;
 using CommerceKit.Redis.Connection;
 using StackExchange.Redis;
+using CommerceKit.Shared;
 
 namespace CommerceKit.Redis.Idempotency;
 
@@ -18,7 +19,7 @@ internal sealed class RedisIdempotencyStore(RedisConnection connection) : Idempo
         var result = (RedisResult[])(await connection.EvaluateAsync(
             IdempotencyScripts.Claim,
             [Record(key)],
-            [fingerprint, Milliseconds(lease)],
+            [fingerprint, BackendDurations.Milliseconds(lease)],
             cancellationToken).ConfigureAwait(false))!;
 
         return (long)result[0] switch
@@ -34,7 +35,7 @@ internal sealed class RedisIdempotencyStore(RedisConnection connection) : Idempo
         (long)await connection.EvaluateAsync(
             IdempotencyScripts.Complete,
             [Record(key)],
-            [leaseToken, response.ToBytes(), Milliseconds(retention)],
+            [leaseToken, response.ToBytes(), BackendDurations.Milliseconds(retention)],
             cancellationToken).ConfigureAwait(false) == 1;
 
     protected override async ValueTask ReleaseCoreAsync(IdempotencyKey key, long leaseToken, CancellationToken cancellationToken) =>
@@ -46,6 +47,4 @@ internal sealed class RedisIdempotencyStore(RedisConnection connection) : Idempo
 
     /// <summary>The Redis key of a record, for tests that check its expiry.</summary>
     internal RedisKey Record(IdempotencyKey key) => connection.Keys.For(Feature, key.ToString(), "record");
-
-    private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 }

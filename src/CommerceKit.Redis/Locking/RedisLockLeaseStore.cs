@@ -1,6 +1,7 @@
 using CommerceKit.Locking;
 using CommerceKit.Redis.Connection;
 using StackExchange.Redis;
+using CommerceKit.Shared;
 
 namespace CommerceKit.Redis.Locking;
 
@@ -32,7 +33,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
         var result = (long)await _connection.EvaluateAsync(
             LockScripts.Acquire,
             new[] { Lease(name), Fence(name) },
-            new RedisValue[] { owner, Milliseconds(expiry), FenceRetentionMs },
+            new RedisValue[] { owner, BackendDurations.Milliseconds(expiry), FenceRetentionMs },
             cancellationToken).ConfigureAwait(false);
 
         return result > 0 ? LeaseAttempt.Acquired(result) : LeaseAttempt.Held(TimeSpan.FromMilliseconds(-result));
@@ -42,7 +43,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
         (long)await _connection.EvaluateAsync(
             LockScripts.Renew,
             new[] { Lease(name) },
-            new RedisValue[] { owner, Milliseconds(expiry) },
+            new RedisValue[] { owner, BackendDurations.Milliseconds(expiry) },
             cancellationToken).ConfigureAwait(false) == 1;
 
     public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
@@ -72,6 +73,4 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
     }
 
     private RedisKey Fence(string name) => _connection.Keys.For(Feature, name, "fence");
-
-    private static long Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
 }
