@@ -24,6 +24,7 @@ _ = (feature, backend) switch
     ("lock", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlLocks(o => o.Expiry = lease),
     ("idempotency", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisIdempotency(o => o.Lease = lease),
     ("idempotency", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlIdempotency(o => o.Lease = lease),
+    ("inventory", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisInventory(),
     ("inventory", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlInventory(),
     _ => throw new ArgumentException($"Unknown feature or backend '{feature} {backend}'.", nameof(args)),
 };

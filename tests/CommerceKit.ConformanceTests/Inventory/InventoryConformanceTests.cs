@@ -2,16 +2,23 @@ using System.Diagnostics;
 using CommerceKit.ConformanceTests.Coverage;
 using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.Inventory;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace CommerceKit.ConformanceTests.Inventory;
 
 /// <summary>What every inventory backend must do: stock, all-or-nothing reservations, their lifecycle, limits and expiry, and no oversell under load.</summary>
-// Redis and Redis Cluster join when their store lands (issue 6).
-[ConformanceSuite("Inventory", ConformanceBackend.InMemory, ConformanceBackend.PostgreSql)]
+[ConformanceSuite("Inventory", ConformanceBackend.InMemory, ConformanceBackend.Redis, ConformanceBackend.RedisCluster, ConformanceBackend.PostgreSql)]
 public abstract class InventoryConformanceTests : InventorySuite
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly ExpiryRecorder _modelRecorder = new();
+    private readonly Lazy<Task<IInventory>> _modelInstance;
+
+    protected InventoryConformanceTests() =>
+        _modelInstance = new(() => Backend.CreateInventoryAsync(onExpired: _modelRecorder));
 
     [Fact]
     public async Task Stock_is_set_adjusted_and_read_and_an_unknown_sku_has_none()
@@ -183,6 +190,30 @@ public abstract class InventoryConformanceTests : InventorySuite
         Assert.True(otherCustomer.IsReserved);
         Assert.True(afterRelease.IsReserved);
         Assert.Equal(ReservationOutcome.LimitExceeded, afterSale.Outcome);
+    }
+
+    // FsCheck calls the method once per case: the instance (and its sweeper) is the test's, shared by every case.
+    [Property(MaxTest = 30)]
+    public Property Random_interleavings_behave_like_the_model_and_never_oversell() =>
+        Prop.ForAll(InventoryModel.Steps, async steps =>
+        {
+            var prefix = Guid.NewGuid().ToString("N")[..6] + "-";
+            var inventory = (InventoryStore)await _modelInstance.Value;
+            var model = new InventoryModel(inventory, name => Id(prefix + name), () => Drain(_modelRecorder));
+            var difference = await model.RunAsync(steps);
+            Assert.True(difference is null, difference);
+            return true;
+        });
+
+    private static List<ReservationExpired> Drain(ExpiryRecorder recorder)
+    {
+        var expired = new List<ReservationExpired>();
+        while (recorder.Expired.TryRead(out var next))
+        {
+            expired.Add(next);
+        }
+
+        return expired;
     }
 
     [Fact]

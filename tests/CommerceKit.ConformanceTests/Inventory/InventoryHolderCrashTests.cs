@@ -5,8 +5,7 @@ using CommerceKit.Inventory;
 namespace CommerceKit.ConformanceTests.Inventory;
 
 /// <summary>Stock held by a process that dies without a word comes back when its reservation expires.</summary>
-// Redis joins when its store lands (issue 6).
-[ConformanceSuite("Inventory", ConformanceBackend.PostgreSql)]
+[ConformanceSuite("Inventory", ConformanceBackend.Redis, ConformanceBackend.PostgreSql)]
 public abstract class InventoryHolderCrashTests : InventorySuite
 {
     [Fact]

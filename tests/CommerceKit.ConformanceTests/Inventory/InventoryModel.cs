@@ -1,0 +1,204 @@
+using CommerceKit.Inventory;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace CommerceKit.ConformanceTests.Inventory;
+
+/// <summary>
+/// Random interleavings of reserve, confirm, release, extend, expire and stock adjustments on two SKUs, run against a
+/// real backend beside a model: the same answers, the same stock levels after every step, each expiry announced once,
+/// available stock never negative and never more sold than stocked. Backends keep their own clock, so a step expires a
+/// reservation by extending it by a millisecond and sweeping until it is announced (by this sweep or the instance's sweeper).
+/// </summary>
+internal sealed class InventoryModel(InventoryStore store, Func<string, string> name, Func<IReadOnlyList<ReservationExpired>> announcedBySweeper)
+{
+    private static readonly TimeSpan Long = TimeSpan.FromHours(1);
+
+    private readonly Dictionary<string, long> _onHand = new() { ["a"] = 0, ["b"] = 0 };
+    private readonly Dictionary<string, Held> _reservations = [];
+    private readonly HashSet<string> _announced = [];
+    private long _stocked;
+    private long _sold;
+
+    public enum StepKind
+    {
+        Reserve,
+        Confirm,
+        Release,
+        Extend,
+        Expire,
+        Adjust,
+    }
+
+    public static Arbitrary<Step[]> Steps { get; } =
+        (from kind in Gen.Elements(StepKind.Reserve, StepKind.Reserve, StepKind.Confirm, StepKind.Release, StepKind.Extend, StepKind.Expire, StepKind.Adjust, StepKind.Adjust)
+         from id in Gen.Choose(0, 4)
+         from quantityA in Gen.Choose(0, 3)
+         from quantityB in Gen.Choose(0, 3)
+         from delta in Gen.Choose(-3, 5)
+         select new Step(kind, "r" + id, quantityA, quantityB, delta))
+        .ArrayOf()
+        .Select(steps => steps.Take(25).ToArray())
+        .ToArbitrary();
+
+    /// <summary>Runs the steps; answers the first difference from the model, or null.</summary>
+    public async Task<string?> RunAsync(IReadOnlyList<Step> steps)
+    {
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (await ApplyAsync(steps[i]) is { } difference)
+            {
+                return $"step {i} ({steps[i]}): {difference}";
+            }
+
+            foreach (var sku in _onHand.Keys)
+            {
+                var level = await store.GetStockAsync(name(sku));
+                var reserved = _reservations.Values.Where(r => r.Status == ReservationStatus.Held).Sum(r => r.Quantity(sku));
+                if (level.Available < 0 || level.OnHand != _onHand[sku] || level.Reserved != reserved)
+                {
+                    return $"after step {i}: {sku} is {level}, the model has {_onHand[sku]} on hand and {reserved} reserved";
+                }
+            }
+
+            if (_sold > _stocked)
+            {
+                return $"after step {i}: sold {_sold} of {_stocked} stocked";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string?> ApplyAsync(Step step)
+    {
+        var id = name(step.Id);
+        _reservations.TryGetValue(id, out var known);
+        switch (step.Kind)
+        {
+            case StepKind.Reserve when step.QuantityA + step.QuantityB > 0:
+                var lines = new[] { new ReservationLine("a", step.QuantityA), new ReservationLine("b", step.QuantityB) }.Where(l => l.Quantity > 0).ToList();
+                var result = await store.ReserveAsync(new ReservationRequest(id, [.. lines.Select(l => l with { Sku = name(l.Sku) })], Long));
+                var fits = lines.All(l => _onHand[l.Sku] - _reservations.Values.Where(r => r.Status == ReservationStatus.Held).Sum(r => r.Quantity(l.Sku)) >= l.Quantity);
+                if (result.IsReserved != (known is not null || fits) || (known is not null && result.ExpiresAt != known.FirstExpiry))
+                {
+                    return $"reserve answered {result.Outcome} until {result.ExpiresAt}; the model knew {known?.FirstExpiry}, fits {fits}";
+                }
+
+                if (known is null && result.IsReserved)
+                {
+                    _reservations[id] = new Held(lines, result.ExpiresAt);
+                }
+
+                return null;
+
+            case StepKind.Confirm or StepKind.Release:
+                var final = step.Kind == StepKind.Confirm ? ReservationStatus.Confirmed : ReservationStatus.Released;
+                var status = final == ReservationStatus.Confirmed ? await store.ConfirmAsync(id) : await store.ReleaseAsync(id);
+                if (known is { Status: ReservationStatus.Held })
+                {
+                    End(known, final);
+                }
+
+                return Differs(status, known);
+
+            case StepKind.Extend:
+                return Differs(await store.ExtendAsync(id, Long), known);
+
+            case StepKind.Expire:
+                var extended = await store.ExtendAsync(id, TimeSpan.FromMilliseconds(1));
+                if (Differs(extended, known) is { } difference)
+                {
+                    return difference;
+                }
+
+                if (known is { Status: ReservationStatus.Held })
+                {
+                    End(known, ReservationStatus.Expired);
+                    return await AwaitAnnouncementAsync(id);
+                }
+
+                return null;
+
+            case StepKind.Adjust:
+                var sku = step.Delta % 2 == 0 ? "a" : "b";
+                var allowed = _onHand[sku] + step.Delta >= _reservations.Values.Where(r => r.Status == ReservationStatus.Held).Sum(r => r.Quantity(sku));
+                try
+                {
+                    await store.AdjustStockAsync(name(sku), step.Delta);
+                }
+                catch (InvalidOperationException) when (!allowed)
+                {
+                    return null;
+                }
+
+                if (!allowed)
+                {
+                    return "an adjustment below the reserved units was accepted";
+                }
+
+                _onHand[sku] += step.Delta;
+                _stocked += Math.Max(0, step.Delta);
+                return null;
+
+            default:
+                return null;
+        }
+    }
+
+    private async Task<string?> AwaitAnnouncementAsync(string id)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(3);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+            foreach (var expired in (await store.ExpireDueAsync(100)).Concat(announcedBySweeper()))
+            {
+                if (!_announced.Add(expired.ReservationId) || !_reservations.TryGetValue(expired.ReservationId, out var held) || held.Status != ReservationStatus.Expired)
+                {
+                    return $"{expired.ReservationId} was announced twice or without expiring";
+                }
+            }
+
+            if (_announced.Contains(id))
+            {
+                return null;
+            }
+        }
+
+        return $"{id} expired but was not announced within 3 s";
+    }
+
+    private static string? Differs(ReservationStatus status, Held? known)
+    {
+        var expected = known?.Status ?? ReservationStatus.NotFound;
+        return status == expected ? null : $"answered {status}, the model {expected}";
+    }
+
+    private void End(Held reservation, ReservationStatus final)
+    {
+        if (final == ReservationStatus.Confirmed)
+        {
+            foreach (var line in reservation.Lines)
+            {
+                _onHand[line.Sku] -= line.Quantity;
+                _sold += line.Quantity;
+            }
+        }
+
+        reservation.Status = final;
+    }
+
+    public readonly record struct Step(StepKind Kind, string Id, int QuantityA, int QuantityB, int Delta);
+
+    private sealed class Held(List<ReservationLine> lines, DateTimeOffset firstExpiry)
+    {
+        public List<ReservationLine> Lines { get; } = lines;
+
+        public DateTimeOffset FirstExpiry { get; } = firstExpiry;
+
+        public ReservationStatus Status { get; set; } = ReservationStatus.Held;
+
+        public long Quantity(string sku) => Lines.Where(l => l.Sku == sku).Sum(l => (long)l.Quantity);
+    }
+}
