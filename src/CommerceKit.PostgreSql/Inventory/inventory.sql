@@ -244,23 +244,97 @@ BEGIN
 END;
 $$;
 
--- Reserves many one-line requests in one transaction (the coalescing batcher): one commit and one round trip for
--- all, each request still all-or-nothing with its own answer, in input order. The caller sorts the batch by SKU, so
--- batches from different instances lock hot rows in the same order.
+-- Reserves many one-line requests in one transaction (the coalescing batcher): one round trip and one commit for
+-- all, each request still with its own answer, in input order. The caller sorts the batch by SKU, so batches from
+-- different instances lock hot rows in the same order. Set-based: due holds are expired once, each SKU's row is locked
+-- and updated once, and the accepted holds are inserted together; the decisions are made in memory in between, in
+-- input order, exactly as one call per request would make them.
 CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_reserve_batch(
     p_ids text[], p_skus text[], p_quantities integer[], p_ttl_ms bigint[], p_customers text[], p_limits integer[], p_retention_ms bigint)
 RETURNS TABLE (outcome integer, expires_at timestamptz, available bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
+    v_count integer := coalesce(array_length(p_ids, 1), 0);
+    v_skus text[] := ARRAY(SELECT DISTINCT unnest(p_skus) ORDER BY 1);
+    v_now timestamptz;
+    v_known jsonb;
+    v_available jsonb;
+    v_units jsonb;
+    v_outcomes integer[] := '{}';
+    v_expiries timestamptz[] := '{}';
+    v_figures bigint[] := '{}';
+    v_take boolean[] := '{}';
     v_i integer;
-    v_result record;
+    v_left bigint;
+    v_unit_key text;
+    v_used bigint;
 BEGIN
-    FOR v_i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
-        SELECT * INTO v_result FROM __SCHEMA__.inventory_reserve(
-            p_ids[v_i], ARRAY[p_skus[v_i]], ARRAY[p_quantities[v_i]], p_ttl_ms[v_i], p_customers[v_i], p_limits[v_i], p_retention_ms);
-        outcome := v_result.outcome;
-        expires_at := v_result.expires_at;
-        available := v_result.short_available[1];
+    PERFORM __SCHEMA__.inventory_expire_due(v_skus, 1000, p_retention_ms);
+    INSERT INTO __SCHEMA__.inventory_stock (sku) SELECT unnest(v_skus) ON CONFLICT (sku) DO NOTHING;
+    SELECT jsonb_object_agg(s.sku, s.on_hand - s.reserved) INTO v_available
+      FROM (SELECT sku, on_hand, reserved FROM __SCHEMA__.inventory_stock WHERE sku = ANY (v_skus) ORDER BY sku FOR UPDATE) s;
+    -- Customer units change only under their SKU's row lock, which this call now holds.
+    SELECT coalesce(jsonb_object_agg(c.sku || E'\n' || c.customer_id, c.units), '{}') INTO v_units
+      FROM __SCHEMA__.inventory_customer_units c
+      JOIN unnest(p_skus, p_customers) AS t (sku, customer_id) ON c.sku = t.sku AND c.customer_id = t.customer_id;
+    SELECT coalesce(jsonb_object_agg(r.reservation_id, r.first_expires_at), '{}') INTO v_known
+      FROM __SCHEMA__.inventory_reservations r WHERE r.reservation_id = ANY (p_ids);
+    v_now := clock_timestamp();
+
+    FOR v_i IN 1 .. v_count LOOP
+        v_take := v_take || false;
+        IF v_known ? p_ids[v_i] THEN
+            v_outcomes := v_outcomes || 0;
+            v_expiries := v_expiries || (v_known ->> p_ids[v_i])::timestamptz;
+            v_figures := v_figures || NULL::bigint;
+            CONTINUE;
+        END IF;
+
+        v_unit_key := p_skus[v_i] || E'\n' || p_customers[v_i];
+        v_used := coalesce((v_units ->> v_unit_key)::bigint, 0);
+        v_left := (v_available ->> p_skus[v_i])::bigint;
+        IF p_limits[v_i] IS NOT NULL AND v_used + p_quantities[v_i] > p_limits[v_i] THEN
+            v_outcomes := v_outcomes || 2;
+            v_expiries := v_expiries || NULL::timestamptz;
+            v_figures := v_figures || greatest(0, p_limits[v_i] - v_used);
+        ELSIF v_left < p_quantities[v_i] THEN
+            v_outcomes := v_outcomes || 1;
+            v_expiries := v_expiries || NULL::timestamptz;
+            v_figures := v_figures || v_left;
+        ELSE
+            v_take[v_i] := true;
+            v_outcomes := v_outcomes || 0;
+            v_expiries := v_expiries || (v_now + p_ttl_ms[v_i] * interval '1 millisecond');
+            v_figures := v_figures || NULL::bigint;
+            v_available := jsonb_set(v_available, ARRAY[p_skus[v_i]], to_jsonb(v_left - p_quantities[v_i]));
+            v_known := jsonb_set(v_known, ARRAY[p_ids[v_i]], to_jsonb(v_expiries[v_i]));
+            IF p_customers[v_i] IS NOT NULL THEN
+                v_units := jsonb_set(v_units, ARRAY[v_unit_key], to_jsonb(v_used + p_quantities[v_i]));
+            END IF;
+        END IF;
+    END LOOP;
+
+    INSERT INTO __SCHEMA__.inventory_reservations (reservation_id, status, customer_id, expires_at, first_expires_at)
+    SELECT t.id, 1, t.customer_id, t.expires_at, t.expires_at
+      FROM unnest(p_ids, p_customers, v_expiries, v_take) AS t (id, customer_id, expires_at, take) WHERE t.take;
+    INSERT INTO __SCHEMA__.inventory_reservation_lines (reservation_id, sku, quantity)
+    SELECT t.id, t.sku, t.quantity FROM unnest(p_ids, p_skus, p_quantities, v_take) AS t (id, sku, quantity, take) WHERE t.take;
+    UPDATE __SCHEMA__.inventory_stock s SET reserved = s.reserved + t.units
+      FROM (SELECT u.sku, sum(u.quantity) AS units FROM unnest(p_skus, p_quantities, v_take) AS u (sku, quantity, take)
+             WHERE u.take GROUP BY u.sku) t
+     WHERE s.sku = t.sku;
+    INSERT INTO __SCHEMA__.inventory_customer_units (sku, customer_id, units)
+    SELECT u.sku, u.customer_id, sum(u.quantity) FROM unnest(p_skus, p_customers, p_quantities, v_take) AS u (sku, customer_id, quantity, take)
+     WHERE u.take AND u.customer_id IS NOT NULL GROUP BY u.sku, u.customer_id
+    ON CONFLICT (sku, customer_id) DO UPDATE SET units = __SCHEMA__.inventory_customer_units.units + excluded.units;
+
+    RETURN QUERY SELECT t.outcome, t.expires_at, t.figure FROM unnest(v_outcomes, v_expiries, v_figures) AS t (outcome, expires_at, figure);
+EXCEPTION WHEN unique_violation THEN
+    -- An id of the batch was reserved meanwhile by a call outside it: answer request by request, as one call each.
+    FOR v_i IN 1 .. v_count LOOP
+        SELECT r.outcome, r.expires_at, r.short_available[1] INTO outcome, expires_at, available
+          FROM __SCHEMA__.inventory_reserve(
+            p_ids[v_i], ARRAY[p_skus[v_i]], ARRAY[p_quantities[v_i]], p_ttl_ms[v_i], p_customers[v_i], p_limits[v_i], p_retention_ms) r;
         RETURN NEXT;
     END LOOP;
 END;
