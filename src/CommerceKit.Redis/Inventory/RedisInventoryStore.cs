@@ -23,7 +23,7 @@ internal sealed class RedisInventoryStore : InventoryStore
 
     // How long past its time to live the record of a reservation being made outlives a caller that died making it,
     // so the sweeper still finds the lines it held.
-    private static readonly long s_pendingGraceMs = 60_000;
+    private const long PendingGraceMs = 60_000;
 
     private readonly RedisConnection _connection;
     private readonly long _retentionMs;
@@ -145,7 +145,7 @@ internal sealed class RedisInventoryStore : InventoryStore
         var begun = (RedisResult[])(await _connection.EvaluateAsync(
             InventoryScripts.Begin,
             [record],
-            [ttlMs, request.CustomerId ?? "", EncodeLines(request.Lines), s_pendingGraceMs],
+            [ttlMs, request.CustomerId ?? "", EncodeLines(request.Lines), PendingGraceMs],
             cancellationToken).ConfigureAwait(false))!;
         switch ((long)begun[0])
         {
