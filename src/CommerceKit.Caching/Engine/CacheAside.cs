@@ -1,0 +1,434 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CommerceKit.Caching.Engine;
+
+/// <summary>
+/// The in-process cache (L1): entries in a concurrent dictionary, one running factory per key (its "flight") that every
+/// caller missing the key joins, early refresh on hits, fail-safe and timeouts on misses. A flight stores its value
+/// only over the entry it started from, so a <see cref="SetAsync"/> or <see cref="RemoveAsync"/> made meanwhile wins.
+/// </summary>
+internal sealed class CacheAside : ICacheAside, IDisposable
+{
+    private readonly ConcurrentDictionary<string, CacheEntry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<CacheEntry?>> _flights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _tagVersions = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly CacheEntryOptions _defaults;
+    private readonly int _maxEntries;
+    private readonly ILogger _logger;
+    private readonly ITimer _sweeper;
+    private int _trimming;
+
+    public CacheAside(IOptions<CachingOptions> options, TimeProvider timeProvider, ILogger<CacheAside>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _time = timeProvider;
+        _defaults = options.Value.DefaultEntryOptions.Validated(nameof(options));
+        _maxEntries = options.Value.MaxEntries;
+        _logger = logger ?? NullLogger<CacheAside>.Instance;
+        _sweeper = timeProvider.CreateTimer(static state => ((CacheAside)state!).Sweep(), this, options.Value.SweepInterval, options.Value.SweepInterval);
+    }
+
+    /// <summary>The entries held now, stale and removed ones included; for tests.</summary>
+    internal int Count => _entries.Count;
+
+    public ValueTask<T> GetOrCreateAsync<T>(
+        string key,
+        Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory,
+        CacheEntryOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        // The hit path checks only for null: a key found in the dictionary was validated when it was stored.
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        var now = _time.GetTimestamp();
+        if (_entries.TryGetValue(key, out var entry) && now < entry.Expires && TagsCurrent(entry))
+        {
+            if (entry.ShouldRefreshEarly(now))
+            {
+                RefreshInBackground(key, factory, (options ?? _defaults).Validated(nameof(options)));
+            }
+
+            CachingTelemetry.Record(entry.IsStale ? "stale" : "hit");
+            return new ValueTask<T>((T)entry.Value!);
+        }
+
+        return LoadAsync(key, factory, options, entry, now, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, T>> GetOrCreateManyAsync<T>(
+        IReadOnlyCollection<string> keys,
+        Func<IReadOnlyList<string>, CancellationToken, ValueTask<IReadOnlyDictionary<string, T>>> factory,
+        CacheEntryOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(factory);
+        var entryOptions = (options ?? _defaults).Validated(nameof(options));
+        foreach (var key in keys)
+        {
+            KeyGuard.ThrowIfInvalid(key, nameof(keys));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetTimestamp();
+        var values = new Dictionary<string, T>(keys.Count, StringComparer.Ordinal);
+        var waits = new List<(string Key, Task<CacheEntry?> Flight, CacheEntry? Stale)>();
+        var batch = new List<(string Key, TaskCompletionSource<CacheEntry?> Completion, CacheEntry? Comparand)>();
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            _entries.TryGetValue(key, out var entry);
+            if (entry is not null && now < entry.Expires && TagsCurrent(entry))
+            {
+                values[key] = (T)entry.Value!;
+                CachingTelemetry.Record(entry.IsStale ? "stale" : "hit");
+            }
+            else if (TryStartFlight(key, out var flight, out var completion))
+            {
+                batch.Add((key, completion, entry));
+                waits.Add((key, flight, Usable(entry, now)));
+            }
+            else
+            {
+                waits.Add((key, flight, Usable(entry, now)));
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            _ = RunBatchAsync(batch, factory, entryOptions);
+        }
+
+        foreach (var (key, flight, stale) in waits)
+        {
+            var loaded = await WaitAsync(key, flight, entryOptions, stale, cancellationToken).ConfigureAwait(false);
+            if (loaded is not null)
+            {
+                values[key] = (T)loaded.Value!;
+            }
+        }
+
+        return values;
+    }
+
+    public ValueTask<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetTimestamp();
+        _entries.TryGetValue(key, out var entry);
+        return Usable(entry, now) is { } usable
+            ? ValueTask.FromResult(new CacheResult<T>((T)usable.Value!, usable.IsStale || now >= usable.Expires, _time.GetElapsedTime(usable.Created, now)))
+            : ValueTask.FromResult(default(CacheResult<T>));
+    }
+
+    public ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(key);
+        var entryOptions = (options ?? _defaults).Validated(nameof(options));
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetTimestamp();
+        _entries[key] = NewEntry(value, entryOptions, TagVersions(entryOptions.Tags), now, now);
+        TrimIfFull();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        _entries[key] = CacheEntry.Removed;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        KeyGuard.ThrowIfInvalid(tag);
+        cancellationToken.ThrowIfCancellationRequested();
+        _tagVersions.AddOrUpdate(tag, 1, static (_, version) => version + 1);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose() => _sweeper.Dispose();
+
+    private async ValueTask<T> LoadAsync<T>(
+        string key,
+        Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory,
+        CacheEntryOptions? options,
+        CacheEntry? seen,
+        long now,
+        CancellationToken cancellationToken)
+    {
+        KeyGuard.ThrowIfInvalid(key);
+        var entryOptions = (options ?? _defaults).Validated(nameof(options));
+        cancellationToken.ThrowIfCancellationRequested();
+        var stale = Usable(seen, now);
+        var flight = Join(key, factory, entryOptions, stale);
+        var loaded = await WaitAsync(key, flight, entryOptions, stale, cancellationToken).ConfigureAwait(false);
+        return (T)loaded!.Value!;
+    }
+
+    /// <summary>
+    /// Waits for a flight as the options allow: answers its entry, or the stale entry (stored again for the fail-safe
+    /// throttle) when it failed or timed out and fail-safe has one, or throws what it threw.
+    /// </summary>
+    private async Task<CacheEntry?> WaitAsync(string key, Task<CacheEntry?> flight, CacheEntryOptions options, CacheEntry? stale, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var loaded = stale is not null && options.SoftTimeout is { } soft ? await flight.WaitAsync(soft, _time, cancellationToken).ConfigureAwait(false)
+                : options.HardTimeout is { } hard ? await flight.WaitAsync(hard, _time, cancellationToken).ConfigureAwait(false)
+                : await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            CachingTelemetry.Record("miss");
+            return loaded;
+        }
+        catch (Exception exception) when (stale is not null && !cancellationToken.IsCancellationRequested)
+        {
+            CachingTelemetry.Record("stale");
+            if (!flight.IsFaulted)
+            {
+                // Timed out: the flight runs on and stores its value over the stale entry when it ends.
+                return stale;
+            }
+
+            CachingLog.ServedStale(_logger, _time.GetElapsedTime(stale.Created), exception);
+            return ServeStale(key, stale, options);
+        }
+    }
+
+    /// <summary>Serves a stale entry again until the fail-safe throttle ends, so a failing factory is not called on every read.</summary>
+    private CacheEntry ServeStale(string key, CacheEntry stale, CacheEntryOptions options)
+    {
+        var now = _time.GetTimestamp();
+        var until = Math.Min(now + Ticks(options.FailSafeThrottleDuration), stale.KeepUntil);
+        var throttled = new CacheEntry(stale.Value, stale.Created, until, stale.KeepUntil, 0, stale.Tags, stale.TagVersions, isStale: true);
+        _entries.TryUpdate(key, throttled, stale);
+        return throttled;
+    }
+
+    private Task<CacheEntry?> Join<T>(string key, Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, CacheEntry? stale)
+    {
+        if (!TryStartFlight(key, out var flight, out var completion))
+        {
+            return flight;
+        }
+
+        _ = RunFactoryAsync(key, factory, options, stale, completion);
+        return flight;
+    }
+
+    /// <summary>Registers a new flight for <paramref name="key"/>, or answers the one already running.</summary>
+    private bool TryStartFlight(string key, out Task<CacheEntry?> flight, out TaskCompletionSource<CacheEntry?> completion)
+    {
+        completion = new TaskCompletionSource<CacheEntry?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        while (true)
+        {
+            if (_flights.TryGetValue(key, out var running))
+            {
+                flight = running;
+                return false;
+            }
+
+            if (_flights.TryAdd(key, completion.Task))
+            {
+                flight = completion.Task;
+                return true;
+            }
+        }
+    }
+
+    private async Task RunFactoryAsync<T>(
+        string key,
+        Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory,
+        CacheEntryOptions options,
+        CacheEntry? stale,
+        TaskCompletionSource<CacheEntry?> completion)
+    {
+        _entries.TryGetValue(key, out var comparand);
+        var versions = TagVersions(options.Tags);
+        var started = _time.GetTimestamp();
+        var context = new CacheFactoryContext(key, options, stale is not null, stale is null ? TimeSpan.Zero : _time.GetElapsedTime(stale.Created, started));
+        try
+        {
+            // The factory serves every caller of the key: no caller's token may stop it.
+            var value = await factory(context, CancellationToken.None).ConfigureAwait(false);
+            CachingTelemetry.RecordFactory(succeeded: true);
+            var made = context.Options ?? options;
+            if (!ReferenceEquals(made, options))
+            {
+                made.Validated(nameof(CacheFactoryContext.Options));
+                versions = TagVersions(made.Tags);
+            }
+
+            var entry = NewEntry(value, made, versions, started, _time.GetTimestamp());
+            Store(key, comparand, entry);
+            completion.SetResult(entry);
+        }
+        catch (Exception exception)
+        {
+            CachingTelemetry.RecordFactory(succeeded: false);
+            completion.SetException(exception);
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<string, Task<CacheEntry?>>(key, completion.Task));
+        }
+    }
+
+    private async Task RunBatchAsync<T>(
+        List<(string Key, TaskCompletionSource<CacheEntry?> Completion, CacheEntry? Comparand)> batch,
+        Func<IReadOnlyList<string>, CancellationToken, ValueTask<IReadOnlyDictionary<string, T>>> factory,
+        CacheEntryOptions options)
+    {
+        var versions = TagVersions(options.Tags);
+        var started = _time.GetTimestamp();
+        try
+        {
+            var values = await factory([.. batch.Select(item => item.Key)], CancellationToken.None).ConfigureAwait(false);
+            CachingTelemetry.RecordFactory(succeeded: true);
+            var now = _time.GetTimestamp();
+            foreach (var (key, completion, comparand) in batch)
+            {
+                CacheEntry? entry = null;
+                if (values.TryGetValue(key, out var value))
+                {
+                    entry = NewEntry(value, options, versions, started, now);
+                    Store(key, comparand, entry);
+                }
+
+                completion.SetResult(entry);
+            }
+        }
+        catch (Exception exception)
+        {
+            CachingTelemetry.RecordFactory(succeeded: false);
+            foreach (var (_, completion, _) in batch)
+            {
+                completion.TrySetException(exception);
+            }
+        }
+        finally
+        {
+            foreach (var (key, completion, _) in batch)
+            {
+                _flights.TryRemove(new KeyValuePair<string, Task<CacheEntry?>>(key, completion.Task));
+            }
+        }
+    }
+
+    private void RefreshInBackground<T>(string key, Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options)
+    {
+        if (_flights.ContainsKey(key))
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        _entries.TryGetValue(key, out var current);
+        _ = Join(key, factory, options, Usable(current, now)).ContinueWith(
+            static (flight, state) => CachingLog.BackgroundFactoryFailed((ILogger)state!, flight.Exception!.GetBaseException()),
+            _logger,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Stores a flight's entry over the entry it started from only: a set or a removal made meanwhile wins.</summary>
+    private void Store(string key, CacheEntry? comparand, CacheEntry entry)
+    {
+        var stored = comparand is null ? _entries.TryAdd(key, entry) : _entries.TryUpdate(key, entry, comparand);
+        if (stored)
+        {
+            TrimIfFull();
+        }
+    }
+
+    private CacheEntry NewEntry<T>(T value, CacheEntryOptions options, long[] versions, long started, long now)
+    {
+        var expires = now + Ticks(options.Duration);
+        var keepUntil = options.FailSafeMaxDuration > TimeSpan.Zero ? now + Ticks(options.FailSafeMaxDuration) : expires;
+        var earlyRefresh = options.EarlyRefreshBeta * (now - started);
+        return new CacheEntry(value, now, expires, keepUntil, earlyRefresh, [.. options.Tags], versions);
+    }
+
+    /// <summary>The entry if it can still be served stale: not removed, within its fail-safe time, not removed by tag.</summary>
+    private CacheEntry? Usable(CacheEntry? entry, long now) =>
+        entry is not null && !entry.IsRemoved && now < entry.KeepUntil && TagsCurrent(entry) ? entry : null;
+
+    private bool TagsCurrent(CacheEntry entry)
+    {
+        var tags = entry.Tags;
+        for (var i = 0; i < tags.Length; i++)
+        {
+            if (_tagVersions.GetValueOrDefault(tags[i]) != entry.TagVersions[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private long[] TagVersions(IReadOnlyList<string> tags)
+    {
+        if (tags.Count == 0)
+        {
+            return [];
+        }
+
+        var versions = new long[tags.Count];
+        for (var i = 0; i < versions.Length; i++)
+        {
+            versions[i] = _tagVersions.GetValueOrDefault(tags[i]);
+        }
+
+        return versions;
+    }
+
+    private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * _time.TimestampFrequency);
+
+    private void TrimIfFull()
+    {
+        if (_entries.Count > _maxEntries && Interlocked.Exchange(ref _trimming, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Trim(), this, preferLocal: false);
+        }
+    }
+
+    // Drops dead entries, then, while over the limit, the entries closest to expiry (down to 90% of it).
+    private void Trim()
+    {
+        try
+        {
+            Sweep();
+            var excess = _entries.Count - (_maxEntries / 10 * 9);
+            if (excess > 0)
+            {
+                foreach (var (key, entry) in _entries.OrderBy(pair => pair.Value.Expires).Take(excess).ToList())
+                {
+                    _entries.TryRemove(new KeyValuePair<string, CacheEntry>(key, entry));
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _trimming, 0);
+        }
+    }
+
+    private void Sweep()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var (key, entry) in _entries)
+        {
+            if (Usable(entry, now) is null && !_flights.ContainsKey(key))
+            {
+                _entries.TryRemove(new KeyValuePair<string, CacheEntry>(key, entry));
+            }
+        }
+    }
+}
