@@ -418,6 +418,9 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         {
             Volatile.Write(ref _trimming, 0);
         }
+
+        // Entries added while this trim ran found it running and did not start another.
+        TrimIfFull();
     }
 
     private void Sweep()
