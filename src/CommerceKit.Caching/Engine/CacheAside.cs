@@ -210,14 +210,20 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         return throttled;
     }
 
-    private Task<CacheEntry?> Join<T>(string key, Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, CacheEntry? stale)
+    /// <summary>Joins the key's running flight or starts one; <paramref name="refreshing"/> is the fresh entry an early refresh replaces.</summary>
+    private Task<CacheEntry?> Join<T>(
+        string key,
+        Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory,
+        CacheEntryOptions options,
+        CacheEntry? stale,
+        CacheEntry? refreshing = null)
     {
         if (!TryStartFlight(key, out var flight, out var completion))
         {
             return flight;
         }
 
-        _ = RunFactoryAsync(key, factory, options, stale, completion);
+        _ = RunFactoryAsync(key, factory, options, stale, refreshing, completion);
         return flight;
     }
 
@@ -246,9 +252,18 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory,
         CacheEntryOptions options,
         CacheEntry? stale,
+        CacheEntry? refreshing,
         TaskCompletionSource<CacheEntry?> completion)
     {
         _entries.TryGetValue(key, out var comparand);
+        if (IsFreshOtherThan(comparand, refreshing))
+        {
+            // The caller missed just before the previous flight stored its value and ended: that value answers.
+            completion.SetResult(comparand);
+            _flights.TryRemove(new KeyValuePair<string, Task<CacheEntry?>>(key, completion.Task));
+            return;
+        }
+
         var versions = TagVersions(options.Tags);
         var started = _time.GetTimestamp();
         var context = new CacheFactoryContext(key, options, stale is not null, stale is null ? TimeSpan.Zero : _time.GetElapsedTime(stale.Created, started));
@@ -284,6 +299,27 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         Func<IReadOnlyList<string>, CancellationToken, ValueTask<IReadOnlyDictionary<string, T>>> factory,
         CacheEntryOptions options)
     {
+        // Keys whose previous flight stored a value just before this batch registered are answered by that value.
+        var unanswered = new List<(string Key, TaskCompletionSource<CacheEntry?> Completion, CacheEntry? Comparand)>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (_entries.TryGetValue(item.Key, out var current) && IsFreshOtherThan(current, null))
+            {
+                item.Completion.SetResult(current);
+                _flights.TryRemove(new KeyValuePair<string, Task<CacheEntry?>>(item.Key, item.Completion.Task));
+            }
+            else
+            {
+                unanswered.Add(item);
+            }
+        }
+
+        batch = unanswered;
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         var versions = TagVersions(options.Tags);
         var started = _time.GetTimestamp();
         try
@@ -329,7 +365,7 @@ internal sealed class CacheAside : ICacheAside, IDisposable
 
         var now = _time.GetTimestamp();
         _entries.TryGetValue(key, out var current);
-        _ = Join(key, factory, options, Usable(current, now)).ContinueWith(
+        _ = Join(key, factory, options, Usable(current, now), refreshing: current).ContinueWith(
             static (flight, state) => CachingLog.BackgroundFactoryFailed((ILogger)state!, flight.Exception!.GetBaseException()),
             _logger,
             CancellationToken.None,
@@ -354,6 +390,9 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         var earlyRefresh = options.EarlyRefreshBeta * (now - started);
         return new CacheEntry(value, now, expires, keepUntil, earlyRefresh, [.. options.Tags], versions);
     }
+
+    private bool IsFreshOtherThan(CacheEntry? entry, CacheEntry? refreshing) =>
+        entry is not null && !ReferenceEquals(entry, refreshing) && _time.GetTimestamp() < entry.Expires && TagsCurrent(entry);
 
     /// <summary>The entry if it can still be served stale: not removed, within its fail-safe time, not removed by tag.</summary>
     private CacheEntry? Usable(CacheEntry? entry, long now) =>

@@ -46,6 +46,32 @@ public abstract class CachingConformanceTests : BackendSuite<CacheBackend>
     }
 
     [Fact]
+    public async Task Callers_arriving_while_the_factory_finishes_never_start_a_second_one()
+    {
+        var cache = Backend.CreateCache();
+        for (var round = 0; round < 50; round++)
+        {
+            var calls = 0;
+            var key = Key("round-" + round);
+            var readers = new Task<int>[1000];
+
+            // One thread keeps arriving while the factory completes on another, as a request loop does.
+            for (var i = 0; i < readers.Length; i++)
+            {
+                readers[i] = cache.GetOrCreateAsync(key, async (_, _) =>
+                {
+                    Interlocked.Increment(ref calls);
+                    await Task.Delay(1);
+                    return round;
+                }).AsTask();
+            }
+
+            await Task.WhenAll(readers).WaitAsync(Deadline);
+            Assert.Equal(1, calls);
+        }
+    }
+
+    [Fact]
     public async Task A_factory_failure_reaches_every_waiting_caller_and_is_not_cached()
     {
         var cache = Backend.CreateCache();
