@@ -6,7 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Embedded mode: every backend in memory, no servers needed. Distributed mode arrives with the features.
 builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop")
-    .AddRateLimiter();
+    .AddRateLimiter()
+    .AddCaching();
 builder.Services.AddCommerceKitProblemDetails();
 
 // Every shop endpoint is limited per client address (Shop:RateLimits:RequestsPerSecondPerAddress), with the

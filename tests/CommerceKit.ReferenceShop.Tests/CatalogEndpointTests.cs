@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CommerceKit.Caching;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommerceKit.ReferenceShop.Tests;
 
@@ -59,6 +61,29 @@ public sealed class CatalogEndpointTests(WebApplicationFactory<Program> factory)
         using var response = await _client.GetAsync(new Uri("/products/NO-SUCH-SKU", UriKind.Relative));
 
         await AssertProblem(response, HttpStatusCode.NotFound, "product_not_found");
+    }
+
+    [Theory]
+    [InlineData("/products/a%0Ab")]
+    [InlineData("/products/%20")]
+    public async Task A_sku_that_cannot_be_a_key_answers_404_not_a_server_error(string path)
+    {
+        using var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+
+        await AssertProblem(response, HttpStatusCode.NotFound, "product_not_found");
+    }
+
+    [Fact]
+    public async Task A_product_page_is_served_cache_aside()
+    {
+        var cache = factory.Services.GetRequiredService<ICacheAside>();
+        var before = await cache.TryGetAsync<object>("product:APP-HOODIE-GRY");
+
+        await GetJson("/products/APP-HOODIE-GRY");
+        var after = await cache.TryGetAsync<object>("product:APP-HOODIE-GRY");
+
+        Assert.False(before.HasValue);
+        Assert.True(after is { HasValue: true, IsStale: false });
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using CommerceKit.AspNetCore.ProblemDetails;
+using CommerceKit.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CommerceKit.ReferenceShop.Catalog;
@@ -37,10 +38,28 @@ internal static class ProductEndpoints
         return TypedResults.Ok(new ProductPage(summaries, hasMore ? EncodeCursor(items[^1].Sku) : null));
     }
 
-    private static Results<Ok<ProductDetail>, ProblemHttpResult> GetProduct(InMemoryCatalog catalog, string sku) =>
-        catalog.Find(sku) is { } p
-            ? TypedResults.Ok(new ProductDetail(p.Sku, p.Name, p.Description, p.PriceCents, p.Currency, p.OnHand))
-            : CommerceKitProblems.Problem(404, "product_not_found", "No product has this SKU.");
+    // Product pages are read far more often than products change: served cache-aside, tagged by product so an
+    // update can remove it. "available" may lag by up to the duration; checkout never relies on it.
+    private static readonly CacheEntryOptions ProductCaching = new() { Duration = TimeSpan.FromSeconds(30), FailSafeMaxDuration = TimeSpan.FromHours(1) };
+
+    private static async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> GetProduct(InMemoryCatalog catalog, ICacheAside cache, string sku, CancellationToken cancellationToken)
+    {
+        var key = "product:" + sku;
+        if (!KeyGuard.IsValid(key))
+        {
+            return NotFound();
+        }
+
+        // Unknown SKUs are cached too (as null), so probing them cannot reach the catalog on every request.
+        var detail = await cache.GetOrCreateAsync(
+            key,
+            (_, _) => ValueTask.FromResult(catalog.Find(sku) is { } p ? new ProductDetail(p.Sku, p.Name, p.Description, p.PriceCents, p.Currency, p.OnHand) : null),
+            ProductCaching,
+            cancellationToken);
+        return detail is not null ? TypedResults.Ok(detail) : NotFound();
+
+        static ProblemHttpResult NotFound() => CommerceKitProblems.Problem(404, "product_not_found", "No product has this SKU.");
+    }
 
     // The cursor is opaque to clients: base64url of the last SKU of the previous page.
     private static string EncodeCursor(string sku) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(sku));
