@@ -96,6 +96,22 @@ public abstract class InventoryConformanceTests : InventorySuite
     }
 
     [Fact]
+    public async Task Concurrent_repeats_of_one_reservation_id_on_three_instances_hold_its_stock_once_and_answer_alike()
+    {
+        IInventory[] instances = [await Backend.CreateInventoryAsync(), await Backend.CreateInventoryAsync(), await Backend.CreateInventoryAsync()];
+        await instances[0].SetStockAsync(Sku("a"), 10);
+        await instances[0].SetStockAsync(Sku("b"), 10);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
+            await instances[i % 3].ReserveAsync(new ReservationRequest(Id("r1"), [new(Sku("a"), 3), new(Sku("b"), 2)], Hour)))));
+
+        Assert.All(results, result => Assert.True(result.IsReserved));
+        Assert.Single(results.Select(result => result.ExpiresAt).Distinct());
+        Assert.Equal(new StockLevel(Sku("a"), 10, 3), await instances[1].GetStockAsync(Sku("a")));
+        Assert.Equal(new StockLevel(Sku("b"), 10, 2), await instances[2].GetStockAsync(Sku("b")));
+    }
+
+    [Fact]
     public async Task Confirming_sells_the_units_once_and_a_later_release_returns_nothing()
     {
         var inventory = await Backend.CreateInventoryAsync();
