@@ -168,6 +168,14 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var stale = Usable(seen, now);
         var flight = Join(key, factory, entryOptions, stale);
+        if (stale is null && entryOptions.HardTimeout is null)
+        {
+            // Nothing to fall back on and no time limit: await the flight itself, one state machine less per caller.
+            var made = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            CachingTelemetry.Record("miss");
+            return (T)made!.Value!;
+        }
+
         var loaded = await WaitAsync(key, flight, entryOptions, stale, cancellationToken).ConfigureAwait(false);
         return (T)loaded!.Value!;
     }
