@@ -87,13 +87,13 @@ internal sealed class CacheAside : ICacheAside, IDisposable
                 values[key] = (T)entry.Value!;
                 CachingTelemetry.Record(entry.IsStale ? "stale" : "hit");
             }
-            else if (TryStartFlight(key, out var flight, out var completion))
-            {
-                batch.Add((key, completion, entry));
-                waits.Add((key, flight, Usable(entry, now)));
-            }
             else
             {
+                if (TryStartFlight(key, out var flight, out var completion))
+                {
+                    batch.Add((key, completion, entry));
+                }
+
                 waits.Add((key, flight, Usable(entry, now)));
             }
         }

@@ -26,17 +26,20 @@ internal sealed class RedisInventoryStore : InventoryStore
     private const long PendingGraceMs = 60_000;
 
     private readonly RedisConnection _connection;
+    private readonly TimeProvider _timeProvider;
     private readonly long _retentionMs;
     private readonly RedisKey _deadlines;
 
     /// <summary>The sorted set of reservation deadlines the sweeper reads, for tests.</summary>
     internal RedisKey Deadlines => _deadlines;
 
-    public RedisInventoryStore(RedisConnection connection, IOptions<InventoryOptions> options)
+    public RedisInventoryStore(RedisConnection connection, IOptions<InventoryOptions> options, TimeProvider timeProvider)
         : base(RedisFailures.BackendName)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _connection = connection;
+        _timeProvider = timeProvider;
         _retentionMs = BackendDurations.Milliseconds(options.Value.ReservationRetention);
         _deadlines = connection.Keys.For(Feature, "deadlines", "due");
     }
@@ -81,7 +84,7 @@ internal sealed class RedisInventoryStore : InventoryStore
                     $"Reservation '{request.ReservationId}' is still being made by another caller; try again later. Nothing was held by this call.");
             }
 
-            await Task.Delay(s_busyDelay, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(s_busyDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,4 @@
+using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.Inventory;
 using FsCheck;
 using FsCheck.Fluent;
@@ -148,25 +149,31 @@ internal sealed class InventoryModel(InventoryStore store, Func<string, string> 
 
     private async Task<string?> AwaitAnnouncementAsync(string id)
     {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(3);
-        while (DateTimeOffset.UtcNow < deadline)
+        string? difference = null;
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(10));
-            foreach (var expired in (await store.ExpireDueAsync(100)).Concat(announcedBySweeper()))
-            {
-                if (!_announced.Add(expired.ReservationId) || !_reservations.TryGetValue(expired.ReservationId, out var held) || held.Status != ReservationStatus.Expired)
+            await Eventually.HoldsAsync(
+                async () =>
                 {
-                    return $"{expired.ReservationId} was announced twice or without expiring";
-                }
-            }
+                    foreach (var expired in (await store.ExpireDueAsync(100)).Concat(announcedBySweeper()))
+                    {
+                        if (!_announced.Add(expired.ReservationId) || !_reservations.TryGetValue(expired.ReservationId, out var held) || held.Status != ReservationStatus.Expired)
+                        {
+                            difference = $"{expired.ReservationId} was announced twice or without expiring";
+                        }
+                    }
 
-            if (_announced.Contains(id))
-            {
-                return null;
-            }
+                    return difference is not null || _announced.Contains(id);
+                },
+                TimeSpan.FromSeconds(3),
+                $"{id} is announced");
+        }
+        catch (TimeoutException)
+        {
+            return $"{id} expired but was not announced within 3 s";
         }
 
-        return $"{id} expired but was not announced within 3 s";
+        return difference;
     }
 
     private static string? Differs(ReservationStatus status, Held? known)

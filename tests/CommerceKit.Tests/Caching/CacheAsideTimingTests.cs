@@ -1,5 +1,6 @@
 using CommerceKit.Caching;
 using CommerceKit.Caching.Engine;
+using CommerceKit.ConformanceTests.Fixtures;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,6 +9,8 @@ namespace CommerceKit.Tests.Caching;
 /// <summary>Early refresh, soft timeouts and the size cap, on a fake clock.</summary>
 public sealed class CacheAsideTimingTests
 {
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
+
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
@@ -42,7 +45,7 @@ public sealed class CacheAsideTimingTests
 
         var leftBeforeExpiry = TimeSpan.FromSeconds(60) - TimeSpan.FromMilliseconds(500 * readsBeforeRefresh);
         refresh.SetResult(2);
-        await Eventually(async () => await cache.GetOrCreateAsync("k", Factory, options) == 2);
+        await Eventually.HoldsAsync(async () => await cache.GetOrCreateAsync("k", Factory, options) == 2, Deadline, "the refreshed value is served");
 
         Assert.Equal(2, calls);
         Assert.InRange(leftBeforeExpiry, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(60));
@@ -78,11 +81,11 @@ public sealed class CacheAsideTimingTests
         var slow = new TaskCompletionSource<string>();
 
         var reading = cache.GetOrCreateAsync("k", (_, _) => new ValueTask<string>(slow.Task), options).AsTask();
-        await Eventually(() => Task.FromResult(StepClock(reading)));
+        await Eventually.HoldsAsync(() => Task.FromResult(StepClock(reading)), Deadline, "the caller got an answer");
         slow.SetResult("new");
 
         Assert.Equal("old", await reading);
-        await Eventually(async () => (await cache.TryGetAsync<string>("k")) is { Value: "new", IsStale: false });
+        await Eventually.HoldsAsync(async () => (await cache.TryGetAsync<string>("k")) is { Value: "new", IsStale: false }, Deadline, "the late value was stored");
     }
 
     [Fact]
@@ -95,7 +98,7 @@ public sealed class CacheAsideTimingTests
             await cache.SetAsync("k" + i, i, new CacheEntryOptions { Duration = TimeSpan.FromSeconds(1000 + i) });
         }
 
-        await Eventually(() => Task.FromResult(cache.Count <= 100));
+        await Eventually.HoldsAsync(() => Task.FromResult(cache.Count <= 100), Deadline, "the cache was trimmed");
         Assert.True((await cache.TryGetAsync<int>("k999")).HasValue);
     }
 
@@ -122,20 +125,5 @@ public sealed class CacheAsideTimingTests
         var options = new CachingOptions();
         configure?.Invoke(options);
         return new CacheAside(Options.Create(options), _time);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 500; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(10);
-        }
-
-        Assert.Fail("the condition did not hold within 5 s");
     }
 }
