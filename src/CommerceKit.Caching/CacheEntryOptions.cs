@@ -12,6 +12,14 @@ public sealed class CacheEntryOptions
     public IReadOnlyList<string> Tags { get; init; } = [];
 
     /// <summary>
+    /// With a second level: how long this instance's memory treats the value as fresh before it reads the second level
+    /// again (never longer than <see cref="Duration"/>). A shorter time bounds how long an instance that missed an
+    /// invalidation notice (cut off from Redis) serves the old value. <see langword="null"/> uses <see cref="Duration"/>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TimeSpan? LocalDuration { get; init; }
+
+    /// <summary>
     /// How long after it was made an expired value is still kept, to be served (stale) when the factory fails or times
     /// out. <see cref="TimeSpan.Zero"/> turns fail-safe off: a failing factory's exception reaches the caller.
     /// </summary>
@@ -49,11 +57,11 @@ public sealed class CacheEntryOptions
     internal CacheEntryOptions Validated(string paramName)
     {
         if (Duration <= TimeSpan.Zero || FailSafeMaxDuration < TimeSpan.Zero || FailSafeThrottleDuration <= TimeSpan.Zero
-            || SoftTimeout <= TimeSpan.Zero || HardTimeout <= TimeSpan.Zero || !(EarlyRefreshBeta >= 0) || double.IsInfinity(EarlyRefreshBeta))
+            || LocalDuration <= TimeSpan.Zero || SoftTimeout <= TimeSpan.Zero || HardTimeout <= TimeSpan.Zero || !(EarlyRefreshBeta >= 0) || double.IsInfinity(EarlyRefreshBeta))
         {
             throw new ArgumentOutOfRangeException(
                 paramName,
-                "Cache entry options need a positive Duration, FailSafeThrottleDuration, SoftTimeout and HardTimeout (when set), a FailSafeMaxDuration not negative, and a finite EarlyRefreshBeta not negative.");
+                "Cache entry options need a positive Duration, FailSafeThrottleDuration, LocalDuration, SoftTimeout and HardTimeout (when set), a FailSafeMaxDuration not negative, and a finite EarlyRefreshBeta not negative.");
         }
 
         if (Tags is null)

@@ -19,4 +19,20 @@ public sealed class CachingOptions
     /// <value>The default value is 1 minute.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// With a second level: how long the instance loading a key holds its cluster-wide lease. Should exceed the slowest
+    /// factory; if the loader dies, the key is loaded again when the lease ends.
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan DistributedLoadLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// With a second level: how long an instance waits for another instance's load of a key before it runs the factory
+    /// itself (without sharing the value). Callers with a stale value and a timeout get the stale value sooner.
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan DistributedLoadWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using CommerceKit.Caching.Distributed;
+using CommerceKit.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -9,8 +11,9 @@ namespace CommerceKit.Caching.Engine;
 /// The in-process cache (L1): entries in a concurrent dictionary, one running factory per key (its "flight") that every
 /// caller missing the key joins, early refresh on hits, fail-safe and timeouts on misses. A flight stores its value
 /// only over the entry it started from, so a <see cref="SetAsync"/> or <see cref="RemoveAsync"/> made meanwhile wins.
+/// With a second level (an <see cref="IDistributedCacheStore"/>), flights load through it: see CacheAside.Shared.cs.
 /// </summary>
-internal sealed class CacheAside : ICacheAside, IDisposable
+internal sealed partial class CacheAside : ICacheAside, IDisposable
 {
     private readonly ConcurrentDictionary<string, CacheEntry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<CacheEntry?>> _flights = new(StringComparer.Ordinal);
@@ -20,9 +23,18 @@ internal sealed class CacheAside : ICacheAside, IDisposable
     private readonly int _maxEntries;
     private readonly ILogger _logger;
     private readonly ITimer _sweeper;
+    private readonly SecondLevel? _secondLevel;
     private int _trimming;
 
-    public CacheAside(IOptions<CachingOptions> options, TimeProvider timeProvider, ILogger<CacheAside>? logger = null)
+    // Moves on every tag removal, here or announced: a value read from the second level while it moved may predate one.
+    private long _tagEpoch;
+
+    public CacheAside(
+        IOptions<CachingOptions> options,
+        TimeProvider timeProvider,
+        ILogger<CacheAside>? logger = null,
+        IDistributedCacheStore? distributedStore = null,
+        ICommerceKitSerializer? serializer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -30,6 +42,9 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         _defaults = options.Value.DefaultEntryOptions.Validated(nameof(options));
         _maxEntries = options.Value.MaxEntries;
         _logger = logger ?? NullLogger<CacheAside>.Instance;
+        _secondLevel = distributedStore is null
+            ? null
+            : new SecondLevel(distributedStore, serializer ?? SystemTextJsonCommerceKitSerializer.Default, options.Value, timeProvider, _logger, OnNotice);
         _sweeper = timeProvider.CreateTimer(static state => ((CacheAside)state!).Sweep(), this, options.Value.SweepInterval, options.Value.SweepInterval);
     }
 
@@ -121,9 +136,12 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetTimestamp();
         _entries.TryGetValue(key, out var entry);
-        return Usable(entry, now) is { } usable
-            ? ValueTask.FromResult(new CacheResult<T>((T)usable.Value!, usable.IsStale || now >= usable.Expires, _time.GetElapsedTime(usable.Created, now)))
-            : ValueTask.FromResult(default(CacheResult<T>));
+        if (Usable(entry, now) is { } usable)
+        {
+            return ValueTask.FromResult(new CacheResult<T>((T)usable.Value!, usable.IsStale || now >= usable.Expires, _time.GetElapsedTime(usable.Created, now)));
+        }
+
+        return _secondLevel is null ? ValueTask.FromResult(default(CacheResult<T>)) : TryGetSharedAsync<T>(key, entry);
     }
 
     public ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
@@ -132,9 +150,10 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         var entryOptions = (options ?? _defaults).Validated(nameof(options));
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetTimestamp();
-        _entries[key] = NewEntry(value, entryOptions, TagVersions(entryOptions.Tags), now, now);
+        var entry = NewEntry(value, entryOptions, TagVersions(entryOptions.Tags), now, now, _secondLevel is null ? null : NewVersion());
+        _entries[key] = entry;
         TrimIfFull();
-        return ValueTask.CompletedTask;
+        return _secondLevel is null ? ValueTask.CompletedTask : SetSharedAsync(key, value, entry, entryOptions);
     }
 
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default)
@@ -142,15 +161,15 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         KeyGuard.ThrowIfInvalid(key);
         cancellationToken.ThrowIfCancellationRequested();
         _entries[key] = CacheEntry.Removed;
-        return ValueTask.CompletedTask;
+        return _secondLevel is null ? ValueTask.CompletedTask : RemoveSharedAsync(key);
     }
 
     public ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(tag);
         cancellationToken.ThrowIfCancellationRequested();
-        _tagVersions.AddOrUpdate(tag, 1, static (_, version) => version + 1);
-        return ValueTask.CompletedTask;
+        MoveTagVersion(tag);
+        return _secondLevel is null ? ValueTask.CompletedTask : RemoveTagSharedAsync(tag);
     }
 
     public void Dispose() => _sweeper.Dispose();
@@ -213,7 +232,7 @@ internal sealed class CacheAside : ICacheAside, IDisposable
     {
         var now = _time.GetTimestamp();
         var until = Math.Min(now + Ticks(options.FailSafeThrottleDuration), stale.KeepUntil);
-        var throttled = new CacheEntry(stale.Value, stale.Created, until, stale.KeepUntil, 0, stale.Tags, stale.TagVersions, isStale: true);
+        var throttled = new CacheEntry(stale.Value, stale.Created, until, stale.KeepUntil, 0, stale.Tags, stale.TagVersions, isStale: true, version: stale.Version);
         _entries.TryUpdate(key, throttled, stale);
         return throttled;
     }
@@ -272,34 +291,58 @@ internal sealed class CacheAside : ICacheAside, IDisposable
             return;
         }
 
-        var versions = TagVersions(options.Tags);
-        var started = _time.GetTimestamp();
-        var context = new CacheFactoryContext(key, options, stale is not null, stale is null ? TimeSpan.Zero : _time.GetElapsedTime(stale.Created, started));
+        var epoch = Volatile.Read(ref _tagEpoch);
         try
         {
-            // The factory serves every caller of the key: no caller's token may stop it.
-            var value = await factory(context, CancellationToken.None).ConfigureAwait(false);
-            CachingTelemetry.RecordFactory(succeeded: true);
-            var made = context.Options ?? options;
-            if (!ReferenceEquals(made, options))
-            {
-                made.Validated(nameof(CacheFactoryContext.Options));
-                versions = TagVersions(made.Tags);
-            }
-
-            var entry = NewEntry(value, made, versions, started, _time.GetTimestamp());
+            var entry = _secondLevel is null
+                ? (await ProduceAsync(key, factory, options, stale, version: null).ConfigureAwait(false)).Entry
+                : await LoadSharedAsync(key, factory, options, stale, refreshing, epoch).ConfigureAwait(false);
             Store(key, comparand, entry);
             completion.SetResult(entry);
         }
         catch (Exception exception)
         {
-            CachingTelemetry.RecordFactory(succeeded: false);
             completion.SetException(exception);
         }
         finally
         {
             _flights.TryRemove(new KeyValuePair<string, Task<CacheEntry?>>(key, completion.Task));
         }
+    }
+
+    /// <summary>Runs the factory once and makes its entry; the tag versions are read before it starts, so a removal meanwhile wins.</summary>
+    private async Task<Produced> ProduceAsync<T>(
+        string key,
+        Func<CacheFactoryContext, CancellationToken, ValueTask<T>> factory,
+        CacheEntryOptions options,
+        CacheEntry? stale,
+        string? version)
+    {
+        var versions = TagVersions(options.Tags);
+        var started = _time.GetTimestamp();
+        var context = new CacheFactoryContext(key, options, stale is not null, stale is null ? TimeSpan.Zero : _time.GetElapsedTime(stale.Created, started));
+        T value;
+        try
+        {
+            // The factory serves every caller of the key: no caller's token may stop it.
+            value = await factory(context, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            CachingTelemetry.RecordFactory(succeeded: false);
+            throw;
+        }
+
+        CachingTelemetry.RecordFactory(succeeded: true);
+        var made = context.Options ?? options;
+        if (!ReferenceEquals(made, options))
+        {
+            made.Validated(nameof(CacheFactoryContext.Options));
+            versions = TagVersions(made.Tags);
+        }
+
+        var now = _time.GetTimestamp();
+        return new Produced(NewEntry(value, made, versions, started, now, version), made, _time.GetElapsedTime(started, now));
     }
 
     private async Task RunBatchAsync<T>(
@@ -328,11 +371,37 @@ internal sealed class CacheAside : ICacheAside, IDisposable
             return;
         }
 
-        var versions = TagVersions(options.Tags);
-        var started = _time.GetTimestamp();
+        var epoch = Volatile.Read(ref _tagEpoch);
+        SharedLeases? leases = null;
         try
         {
-            var values = await factory([.. batch.Select(item => item.Key)], CancellationToken.None).ConfigureAwait(false);
+            if (_secondLevel is not null)
+            {
+                (batch, leases) = await ReadManySharedAsync<T>(batch, options, epoch).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+            }
+
+            var versions = TagVersions(options.Tags);
+            var started = _time.GetTimestamp();
+            IReadOnlyDictionary<string, T> values;
+            try
+            {
+                values = await factory([.. batch.Select(item => item.Key)], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                CachingTelemetry.RecordFactory(succeeded: false);
+                if (leases is not null)
+                {
+                    await ShareManyAsync(leases, new Dictionary<string, T>(), options, TimeSpan.Zero).ConfigureAwait(false);
+                }
+
+                throw;
+            }
+
             CachingTelemetry.RecordFactory(succeeded: true);
             var now = _time.GetTimestamp();
             foreach (var (key, completion, comparand) in batch)
@@ -340,16 +409,21 @@ internal sealed class CacheAside : ICacheAside, IDisposable
                 CacheEntry? entry = null;
                 if (values.TryGetValue(key, out var value))
                 {
-                    entry = NewEntry(value, options, versions, started, now);
+                    var version = leases?.Tokens.GetValueOrDefault(key) ?? (_secondLevel is null ? null : NewVersion());
+                    entry = NewEntry(value, options, versions, started, now, version);
                     Store(key, comparand, entry);
                 }
 
                 completion.SetResult(entry);
             }
+
+            if (leases is not null)
+            {
+                await ShareManyAsync(leases, values, options, _time.GetElapsedTime(started, now)).ConfigureAwait(false);
+            }
         }
         catch (Exception exception)
         {
-            CachingTelemetry.RecordFactory(succeeded: false);
             foreach (var (_, completion, _) in batch)
             {
                 completion.TrySetException(exception);
@@ -391,12 +465,12 @@ internal sealed class CacheAside : ICacheAside, IDisposable
         }
     }
 
-    private CacheEntry NewEntry<T>(T value, CacheEntryOptions options, long[] versions, long started, long now)
+    private CacheEntry NewEntry<T>(T value, CacheEntryOptions options, long[] versions, long started, long now, string? version)
     {
-        var expires = now + Ticks(options.Duration);
+        var expires = now + Ticks(LocalFreshness(options.Duration, options));
         var keepUntil = options.FailSafeMaxDuration > TimeSpan.Zero ? now + Ticks(options.FailSafeMaxDuration) : expires;
         var earlyRefresh = options.EarlyRefreshBeta * (now - started);
-        return new CacheEntry(value, now, expires, keepUntil, earlyRefresh, [.. options.Tags], versions);
+        return new CacheEntry(value, now, expires, keepUntil, earlyRefresh, [.. options.Tags], versions, version: version);
     }
 
     private bool IsFreshOtherThan(CacheEntry? entry, CacheEntry? refreshing) =>
@@ -435,6 +509,18 @@ internal sealed class CacheAside : ICacheAside, IDisposable
 
         return versions;
     }
+
+    /// <summary>How long memory holds a value fresh: its duration, or less with a second level and a shorter local duration.</summary>
+    private TimeSpan LocalFreshness(TimeSpan duration, CacheEntryOptions options) =>
+        _secondLevel is not null && options.LocalDuration is { } local && local < duration ? local : duration;
+
+    private void MoveTagVersion(string tag)
+    {
+        _tagVersions.AddOrUpdate(tag, 1, static (_, version) => version + 1);
+        Interlocked.Increment(ref _tagEpoch);
+    }
+
+    private static string NewVersion() => Guid.NewGuid().ToString("N");
 
     private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * _time.TimestampFrequency);
 

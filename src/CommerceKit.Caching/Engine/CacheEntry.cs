@@ -9,7 +9,7 @@ internal sealed class CacheEntry
     // Past this many factory durations (times β) before expiry, the chance of an early refresh is below e^-10.
     private const double EarlyRefreshHorizon = 10;
 
-    public CacheEntry(object? value, long created, long expires, long keepUntil, double earlyRefreshTicks, string[] tags, long[] tagVersions, bool isStale = false)
+    public CacheEntry(object? value, long created, long expires, long keepUntil, double earlyRefreshTicks, string[] tags, long[] tagVersions, bool isStale = false, string? version = null)
     {
         Value = value;
         Created = created;
@@ -20,6 +20,7 @@ internal sealed class CacheEntry
         Tags = tags;
         TagVersions = tagVersions;
         IsStale = isStale;
+        Version = version;
     }
 
     /// <summary>A removed key: a factory that started before the removal cannot store over it.</summary>
@@ -48,6 +49,9 @@ internal sealed class CacheEntry
 
     /// <summary>A stale value served again after a factory failure, until the fail-safe throttle ends.</summary>
     public bool IsStale { get; }
+
+    /// <summary>With a second level: which write of the value this is, so an early refresh can name it as the one to replace.</summary>
+    public string? Version { get; }
 
     public bool IsRemoved => ReferenceEquals(this, Removed);
 

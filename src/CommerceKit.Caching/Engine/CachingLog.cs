@@ -10,4 +10,19 @@ internal static partial class CachingLog
 
     [LoggerMessage(502, LogLevel.Warning, "A cache factory running in the background (early refresh or after a timeout) failed; the cached value stays.")]
     public static partial void BackgroundFactoryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(503, LogLevel.Warning, "The cache's second level is unavailable; for the next {BreakDuration} the cache serves from memory and the factory without trying it.")]
+    public static partial void SecondLevelUnavailable(ILogger logger, TimeSpan breakDuration, Exception? exception);
+
+    [LoggerMessage(504, LogLevel.Information, "The cache's second level answers again.")]
+    public static partial void SecondLevelRestored(ILogger logger);
+
+    [LoggerMessage(505, LogLevel.Warning, "Another instance's load of a cache key did not end within {Wait}; this instance runs the factory itself.")]
+    public static partial void LoadWaitExpired(ILogger logger, TimeSpan wait);
+
+    [LoggerMessage(506, LogLevel.Debug, "A cache load lost its lease before it wrote: a newer value or removal stands, and this value stays local.")]
+    public static partial void LeaseLost(ILogger logger);
+
+    [LoggerMessage(507, LogLevel.Warning, "A value in the cache's second level could not be read back; it is loaded again.")]
+    public static partial void UnreadableValue(ILogger logger, Exception exception);
 }

@@ -15,6 +15,9 @@ internal static class CachingTelemetry
     public static readonly Counter<long> FactoryCalls = Meter.CreateCounter<long>(
         "commercekit.cache.factory_calls", "{call}", "Factory calls, by outcome: success or failure.");
 
+    public static readonly Counter<long> SecondLevelReads = Meter.CreateCounter<long>(
+        "commercekit.cache.l2.requests", "{request}", "Second-level calls of loads and reads, by outcome: found, leased (this instance loads), waited (another instance loaded), missing or unavailable.");
+
     public static void Record(string outcome)
     {
         if (Requests.Enabled)
@@ -28,6 +31,14 @@ internal static class CachingTelemetry
         if (FactoryCalls.Enabled)
         {
             FactoryCalls.Add(1, new KeyValuePair<string, object?>(OutcomeTag, succeeded ? "success" : "failure"));
+        }
+    }
+
+    public static void RecordSecondLevel(string outcome)
+    {
+        if (SecondLevelReads.Enabled)
+        {
+            SecondLevelReads.Add(1, new KeyValuePair<string, object?>(OutcomeTag, outcome));
         }
     }
 }

@@ -5,8 +5,7 @@ using CommerceKit.ConformanceTests.Fixtures;
 namespace CommerceKit.ConformanceTests.Caching;
 
 /// <summary>What every cache configuration must do: one factory call per missed key, owner-checked stores, tags, fail-safe, timeouts.</summary>
-// L1 + L2 (Redis, Redis Cluster) join when the second level lands (issue 7).
-[ConformanceSuite("Caching", ConformanceBackend.InMemory)]
+[ConformanceSuite("Caching", ConformanceBackend.InMemory, ConformanceBackend.Redis, ConformanceBackend.RedisCluster)]
 public abstract class CachingConformanceTests : BackendSuite<CacheBackend>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

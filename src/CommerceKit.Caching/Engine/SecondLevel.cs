@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using CommerceKit.Caching.Distributed;
+using CommerceKit.Serialization;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace CommerceKit.Caching.Engine;
+
+/// <summary>
+/// The cache's way to its second level: every call goes through a circuit breaker, so while the backend is down the
+/// cache stops waiting for it and serves from memory and the factory; the notice subscription is (re)made on first use;
+/// a key's load waits are woken by the notices.
+/// </summary>
+internal sealed class SecondLevel
+{
+    // Notices wake waiting loads at once; polling only covers a notice lost while reconnecting.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly IDistributedCacheStore _store;
+    private readonly ICommerceKitSerializer _serializer;
+    private readonly TimeProvider _time;
+    private readonly Action<DistributedCacheNotice> _onNotice;
+    private readonly ResiliencePipeline _breaker;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    private readonly Lock _subscribing = new();
+    private Task? _subscription;
+
+    public SecondLevel(
+        IDistributedCacheStore store,
+        ICommerceKitSerializer serializer,
+        CachingOptions options,
+        TimeProvider timeProvider,
+        ILogger logger,
+        Action<DistributedCacheNotice> onNotice)
+    {
+        _store = store;
+        _serializer = serializer;
+        _time = timeProvider;
+        _onNotice = onNotice;
+        LoadLease = options.DistributedLoadLease;
+        LoadWait = options.DistributedLoadWait;
+        _breaker = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<BackendUnavailableException>(),
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = TimeSpan.FromSeconds(2),
+                OnOpened = arguments =>
+                {
+                    CachingLog.SecondLevelUnavailable(logger, arguments.BreakDuration, arguments.Outcome.Exception);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    CachingLog.SecondLevelRestored(logger);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    public TimeSpan LoadLease { get; }
+
+    public TimeSpan LoadWait { get; }
+
+    /// <summary>
+    /// Runs one call on the second level. Answers <see langword="false"/> (and the default result) when the backend is
+    /// down or the breaker open: the cache then carries on without it.
+    /// </summary>
+    public async ValueTask<(bool Available, TResult Result)> TryAsync<TState, TResult>(
+        Func<IDistributedCacheStore, TState, ValueTask<TResult>> call,
+        TState state)
+    {
+        try
+        {
+            var result = await _breaker.ExecuteAsync(
+                static async (context, _) =>
+                {
+                    await context.Level.EnsureSubscribedAsync().ConfigureAwait(false);
+                    return await context.Call(context.Level._store, context.State).ConfigureAwait(false);
+                },
+                (Level: this, Call: call, State: state),
+                CancellationToken.None).ConfigureAwait(false);
+            return (true, result);
+        }
+        catch (Exception exception) when (exception is BackendUnavailableException or BrokenCircuitException)
+        {
+            CachingTelemetry.RecordSecondLevel("unavailable");
+            return (false, default!);
+        }
+    }
+
+    /// <summary>Like <see cref="TryAsync{TState, TResult}"/> for a call without a result.</summary>
+    public async ValueTask<bool> TryAsync<TState>(Func<IDistributedCacheStore, TState, ValueTask> call, TState state) =>
+        (await TryAsync(
+            static async (store, context) =>
+            {
+                await context.Call(store, context.State).ConfigureAwait(false);
+                return true;
+            },
+            (Call: call, State: state)).ConfigureAwait(false)).Available;
+
+    /// <summary>Arms a wake-up for the end of another instance's load of <paramref name="key"/>; arm before reading.</summary>
+    public Task ArmWaiter(string key)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[key] = waiter;
+        return waiter.Task;
+    }
+
+    /// <summary>Waits for the armed wake-up, at most <paramref name="limit"/> (and never more than the poll interval).</summary>
+    public async Task WaitAsync(string key, Task woken, TimeSpan limit)
+    {
+        try
+        {
+            await woken.WaitAsync(limit < PollInterval ? limit : PollInterval, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Read again: the notice may have been lost, or the loader died and its lease ended.
+        }
+        finally
+        {
+            Disarm(key, woken);
+        }
+    }
+
+    /// <summary>Drops the armed wake-up of <paramref name="key"/> if it is still <paramref name="woken"/>.</summary>
+    public void Disarm(string key, Task woken)
+    {
+        if (_waiters.TryGetValue(key, out var waiter) && waiter.Task == woken)
+        {
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(key, waiter));
+        }
+    }
+
+    public byte[] Serialize<T>(T value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        _serializer.Serialize(buffer, value);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public T Deserialize<T>(ReadOnlyMemory<byte> payload) => _serializer.Deserialize<T>(payload.Span)!;
+
+    private Task EnsureSubscribedAsync()
+    {
+        lock (_subscribing)
+        {
+            if (_subscription is null || _subscription.IsFaulted || _subscription.IsCanceled)
+            {
+                _subscription = _store.SubscribeAsync(OnNotice, CancellationToken.None).AsTask();
+            }
+
+            return _subscription;
+        }
+    }
+
+    private void OnNotice(DistributedCacheNotice notice)
+    {
+        if (notice.Kind != DistributedCacheNoticeKind.TagRemoved && _waiters.TryRemove(notice.Name, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+
+        _onNotice(notice);
+    }
+}
