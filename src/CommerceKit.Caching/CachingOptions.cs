@@ -35,4 +35,12 @@ public sealed class CachingOptions
     /// <value>The default value is 10 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan DistributedLoadWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// With a second level: how long one call to it may take before the cache stops waiting and carries on with memory
+    /// and the factory, as during an outage.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan DistributedOperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

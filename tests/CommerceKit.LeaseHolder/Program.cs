@@ -1,7 +1,9 @@
-// Usage: CommerceKit.LeaseHolder <lock|idempotency|inventory> <redis|postgresql> <configuration or connection string> <key prefix> <name> <lease ms>
+// Usage: CommerceKit.LeaseHolder <lock|idempotency|inventory|cache> <redis|postgresql> <configuration or connection string> <key prefix> <name> <lease ms>
 // Takes the lease of a lock (renewing it), claims an idempotency key in scope "holder" and starts an operation that
-// never ends, or reserves one unit of the SKU <name> for <lease ms> (reservation id "holder-<name>"); prints
+// never ends, reserves one unit of the SKU <name> for <lease ms> (reservation id "holder-<name>"), or misses the cache
+// key <name> and starts a factory that never ends (holding the key's load lease); prints
 // "acquired <fencing token, lease token or 1>", then holds on until the process is killed.
+using CommerceKit.Caching;
 using CommerceKit.Idempotency;
 using CommerceKit.Inventory;
 using CommerceKit.Locking;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 if (args.Length != 6)
 {
-    Console.Error.WriteLine("usage: <lock|idempotency|inventory> <redis|postgresql> <connection> <key prefix> <name> <lease ms>");
+    Console.Error.WriteLine("usage: <lock|idempotency|inventory|cache> <redis|postgresql> <connection> <key prefix> <name> <lease ms>");
     return 2;
 }
 
@@ -26,6 +28,7 @@ _ = (feature, backend) switch
     ("idempotency", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlIdempotency(o => o.Lease = lease),
     ("inventory", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisInventory(),
     ("inventory", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlInventory(),
+    ("cache", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisCaching(o => o.DistributedLoadLease = lease),
     _ => throw new ArgumentException($"Unknown feature or backend '{feature} {backend}'.", nameof(args)),
 };
 
@@ -43,6 +46,17 @@ if (feature == "inventory")
     var reserved = await provider.GetRequiredService<IInventory>().ReserveAsync(new ReservationRequest("holder-" + name, [new ReservationLine(name, 1)], lease));
     Console.WriteLine(reserved.IsReserved ? "acquired 1" : $"not reserved: {reserved.Outcome}");
     await Task.Delay(Timeout.Infinite);
+    return 1;
+}
+
+if (feature == "cache")
+{
+    await provider.GetRequiredService<ICacheAside>().GetOrCreateAsync<int>(name, async (_, token) =>
+    {
+        Console.WriteLine("acquired 1");
+        await Task.Delay(Timeout.Infinite, token);
+        return 0;
+    });
     return 1;
 }
 

@@ -25,6 +25,7 @@ internal sealed class SecondLevel
     private readonly ResiliencePipeline _breaker;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
     private readonly Lock _subscribing = new();
+    private readonly TimeSpan _operationTimeout;
     private Task? _subscription;
 
     public SecondLevel(
@@ -41,10 +42,11 @@ internal sealed class SecondLevel
         _onNotice = onNotice;
         LoadLease = options.DistributedLoadLease;
         LoadWait = options.DistributedLoadWait;
+        _operationTimeout = options.DistributedOperationTimeout;
         _breaker = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<BackendUnavailableException>(),
+                ShouldHandle = new PredicateBuilder().Handle<BackendUnavailableException>().Handle<TimeoutException>(),
                 FailureRatio = 0.5,
                 MinimumThroughput = 2,
                 SamplingDuration = TimeSpan.FromSeconds(10),
@@ -80,14 +82,16 @@ internal sealed class SecondLevel
             var result = await _breaker.ExecuteAsync(
                 static async (context, _) =>
                 {
-                    await context.Level.EnsureSubscribedAsync().ConfigureAwait(false);
-                    return await context.Call(context.Level._store, context.State).ConfigureAwait(false);
+                    // A call in flight cannot be withdrawn from the backend; the cache only stops waiting for it.
+                    var level = context.Level;
+                    await level.EnsureSubscribedAsync().WaitAsync(level._operationTimeout, level._time).ConfigureAwait(false);
+                    return await context.Call(level._store, context.State).AsTask().WaitAsync(level._operationTimeout, level._time).ConfigureAwait(false);
                 },
                 (Level: this, Call: call, State: state),
                 CancellationToken.None).ConfigureAwait(false);
             return (true, result);
         }
-        catch (Exception exception) when (exception is BackendUnavailableException or BrokenCircuitException)
+        catch (Exception exception) when (exception is BackendUnavailableException or BrokenCircuitException or TimeoutException)
         {
             CachingTelemetry.RecordSecondLevel("unavailable");
             return (false, default!);

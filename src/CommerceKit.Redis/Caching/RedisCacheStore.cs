@@ -13,6 +13,8 @@ namespace CommerceKit.Redis.Caching;
 /// a change and its notice cannot part.
 /// </summary>
 /// <remarks>
+/// While the connection is down, calls fail at once with <see cref="BackendUnavailableException"/> instead of waiting for
+/// a reconnect as the other features do: the cache has the factory to fall back on, and waiting would only delay it.
 /// On one server a read checks the value's tag versions in the same script. On Redis Cluster the tag versions live in
 /// another slot: a fresh value with tags costs a second round trip to check them.
 /// </remarks>
@@ -37,7 +39,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
     public async ValueTask<DistributedCacheRead> ReadAsync(string key, string? leaseToken, TimeSpan leaseDuration, string? staleVersion, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(key);
-        var multiplexer = await _connection.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        var multiplexer = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         var value = Value(key);
         var tagsOnSameServer = multiplexer.HashSlot(value) == multiplexer.HashSlot(_tagVersions);
         RedisKey[] keys = tagsOnSameServer ? [value, Lease(key), _tagVersions] : [value, Lease(key)];
@@ -63,6 +65,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
     {
         ArgumentNullException.ThrowIfNull(tags);
         var fields = tags.Select(tag => (RedisValue)KeyGuard.ThrowIfInvalid(tag, nameof(tags))).ToArray();
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         var versions = await _connection.ExecuteAsync(
             static (database, request) => database.HashGetAsync(request.Key, request.Fields),
             (Key: _tagVersions, Fields: fields),
@@ -74,6 +77,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
     {
         KeyGuard.ThrowIfInvalid(key);
         ArgumentNullException.ThrowIfNull(entry);
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         var notice = leaseToken is null ? Notice('K', key) : Notice('E', key);
         var written = await _connection.EvaluateAsync(
             CacheScripts.Write,
@@ -98,6 +102,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
     {
         KeyGuard.ThrowIfInvalid(key);
         ArgumentException.ThrowIfNullOrEmpty(leaseToken);
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         await _connection.EvaluateAsync(
             CacheScripts.Release,
             [Lease(key)],
@@ -108,6 +113,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
     public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(key);
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         await _connection.EvaluateAsync(
             CacheScripts.Remove,
             [Value(key), Lease(key)],
@@ -118,6 +124,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
     public async ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(tag);
+        await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         await _connection.EvaluateAsync(
             CacheScripts.RemoveTag,
             [_tagVersions],
@@ -140,6 +147,14 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
         {
             throw RedisFailures.Unavailable(_connection.Endpoints, exception);
         }
+    }
+
+    private async ValueTask<IConnectionMultiplexer> ConnectedAsync(CancellationToken cancellationToken)
+    {
+        var multiplexer = await _connection.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        return multiplexer.IsConnected
+            ? multiplexer
+            : throw new BackendUnavailableException(RedisFailures.BackendName, $"Redis ({_connection.Endpoints}) is not connected; the cache carries on without it.", null);
     }
 
     /// <summary>The value key of a cache key, for tests that reach into Redis.</summary>

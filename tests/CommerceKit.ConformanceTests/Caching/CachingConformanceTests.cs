@@ -119,6 +119,98 @@ public abstract class CachingConformanceTests : BackendSuite<CacheBackend>
     }
 
     [Fact]
+    public async Task A_set_on_another_instance_while_a_factory_runs_is_not_overwritten_by_it()
+    {
+        ICacheAside[] caches = [Backend.CreateCache(), Backend.CreateCache(), Backend.CreateCache()];
+        var started = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+
+        var loading = caches[0].GetOrCreateAsync(Key("a"), async (_, _) =>
+        {
+            started.SetResult();
+            await release.Task;
+            return "from the factory";
+        }).AsTask();
+        await started.Task.WaitAsync(Deadline);
+        await caches[1].SetAsync(Key("a"), "set meanwhile");
+        release.SetResult();
+
+        Assert.Equal("from the factory", await loading);
+        Assert.Equal("set meanwhile", await caches[2].GetOrCreateAsync(Key("a"), (_, _) => ValueTask.FromResult("a second factory")));
+        Assert.Equal("set meanwhile", (await caches[1].TryGetAsync<string>(Key("a"))).Value);
+    }
+
+    [Fact]
+    public async Task Set_remove_and_tag_removal_on_one_instance_reach_the_others_within_a_second()
+    {
+        var writer = Backend.CreateCache();
+        var reader = Backend.CreateCache();
+        var tagged = new CacheEntryOptions { Tags = [Key("category")] };
+        await writer.SetAsync(Key("set"), "old");
+        await writer.SetAsync(Key("removed"), "old");
+        await writer.SetAsync(Key("tagged"), "old", tagged);
+        foreach (var key in new[] { Key("set"), Key("removed"), Key("tagged") })
+        {
+            Assert.Equal("old", await reader.GetOrCreateAsync(key, (_, _) => ValueTask.FromResult("from the factory"), tagged));
+        }
+
+        await writer.SetAsync(Key("set"), "new");
+        await writer.RemoveAsync(Key("removed"));
+        await writer.RemoveByTagAsync(Key("category"));
+
+        await Eventually.HoldsAsync(
+            async () => (await reader.TryGetAsync<string>(Key("set"))).Value == "new"
+                && !(await reader.TryGetAsync<string>(Key("removed"))).HasValue
+                && !(await reader.TryGetAsync<string>(Key("tagged"))).HasValue,
+            TimeSpan.FromSeconds(1),
+            "the other instance stops serving the old values");
+    }
+
+    [Fact]
+    public async Task Under_steady_reads_early_refresh_reloads_a_hot_key_once_before_it_expires_and_no_reader_waits()
+    {
+        ICacheAside[] caches = [Backend.CreateCache(), Backend.CreateCache(), Backend.CreateCache()];
+        var options = new CacheEntryOptions { Duration = TimeSpan.FromSeconds(3) };
+        var calls = 0;
+        async ValueTask<int> Slow(CacheFactoryContext context, CancellationToken token)
+        {
+            var call = Interlocked.Increment(ref calls);
+            await Task.Delay(100, token);
+            return call;
+        }
+
+        foreach (var cache in caches)
+        {
+            await cache.GetOrCreateAsync(Key("hot"), Slow, options);
+        }
+
+        // Past the first value's expiry, short of the refreshed value's early-refresh window.
+        var reading = System.Diagnostics.Stopwatch.StartNew();
+        var waited = 0;
+        await Task.WhenAll(caches.Select(cache => Task.Run(async () =>
+        {
+            while (reading.Elapsed < TimeSpan.FromSeconds(4))
+            {
+                var read = cache.GetOrCreateAsync(Key("hot"), Slow, options);
+                if (!read.IsCompleted)
+                {
+                    Interlocked.Increment(ref waited);
+                }
+
+                await read;
+                await Task.Delay(1);
+            }
+        })));
+
+        Assert.Equal(0, waited);
+        Assert.Equal(2, calls);
+        foreach (var cache in caches)
+        {
+            Assert.Equal(2, (await cache.TryGetAsync<int>(Key("hot"))).Value);
+        }
+    }
+
+    [Fact]
     public async Task Set_replaces_and_remove_deletes_a_value()
     {
         var cache = Backend.CreateCache();

@@ -20,7 +20,7 @@ public sealed partial class LeaseHolderProcess : IDisposable
     public long Token { get; }
 
     /// <summary>The child's command line: see tests/CommerceKit.LeaseHolder/Program.cs.</summary>
-    /// <param name="feature"><c>lock</c>, or <c>idempotency</c> (the key is claimed in scope <c>holder</c>).</param>
+    /// <param name="feature"><c>lock</c>, <c>idempotency</c> (the key is claimed in scope <c>holder</c>), <c>inventory</c> or <c>cache</c>.</param>
     public static IReadOnlyList<string> Arguments(string feature, string backend, string connection, string keyPrefix, string name, TimeSpan lease) =>
         [feature, backend, connection, keyPrefix, name, ((int)lease.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)];
 
