@@ -7,6 +7,15 @@ namespace CommerceKit.Tests.Caching;
 
 public sealed class CachingSetupTests
 {
+    private static readonly Dictionary<string, Action<CachingOptions>> InvalidSettings = new()
+    {
+        ["MaxEntries"] = o => o.MaxEntries = 0,
+        ["DefaultEntryOptions"] = o => o.DefaultEntryOptions = new CacheEntryOptions { LocalDuration = TimeSpan.FromSeconds(-1) },
+        ["DistributedLoadLease"] = o => o.DistributedLoadLease = TimeSpan.Zero,
+        ["DistributedLoadWait"] = o => o.DistributedLoadWait = TimeSpan.FromHours(1),
+        ["DistributedOperationTimeout"] = o => o.DistributedOperationTimeout = TimeSpan.Zero,
+    };
+
     [Fact]
     public void AddCaching_registers_one_in_process_cache_with_the_documented_defaults()
     {
@@ -18,6 +27,9 @@ public sealed class CachingSetupTests
         Assert.Equal(100_000, options.MaxEntries);
         Assert.Equal(TimeSpan.FromMinutes(1), options.SweepInterval);
         Assert.Equal(
+            (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), (TimeSpan?)null),
+            (options.DistributedLoadLease, options.DistributedLoadWait, options.DistributedOperationTimeout, options.DefaultEntryOptions.LocalDuration));
+        Assert.Equal(
             (TimeSpan.FromMinutes(5), TimeSpan.Zero, TimeSpan.FromSeconds(30), (TimeSpan?)null, (TimeSpan?)null, 1d),
             (options.DefaultEntryOptions.Duration, options.DefaultEntryOptions.FailSafeMaxDuration, options.DefaultEntryOptions.FailSafeThrottleDuration,
              options.DefaultEntryOptions.SoftTimeout, options.DefaultEntryOptions.HardTimeout, options.DefaultEntryOptions.EarlyRefreshBeta));
@@ -26,19 +38,12 @@ public sealed class CachingSetupTests
     [Theory]
     [InlineData("MaxEntries")]
     [InlineData("DefaultEntryOptions")]
+    [InlineData("DistributedLoadLease")]
+    [InlineData("DistributedLoadWait")]
+    [InlineData("DistributedOperationTimeout")]
     public void Invalid_options_fail_at_start_up_naming_the_option(string option)
     {
-        using var services = new ServiceCollection().AddCommerceKit().AddCaching(o =>
-        {
-            if (option == "MaxEntries")
-            {
-                o.MaxEntries = 0;
-            }
-            else
-            {
-                o.DefaultEntryOptions = new CacheEntryOptions { Duration = TimeSpan.Zero };
-            }
-        }).Services.BuildServiceProvider();
+        using var services = new ServiceCollection().AddCommerceKit().AddCaching(InvalidSettings[option]).Services.BuildServiceProvider();
 
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<CachingOptions>>().Value);
         Assert.Contains(option, failure.Message, StringComparison.Ordinal);
