@@ -1,6 +1,9 @@
 using CommerceKit.Caching;
 using CommerceKit.ConformanceTests.Coverage;
 using CommerceKit.ConformanceTests.Fixtures;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace CommerceKit.ConformanceTests.Caching;
 
@@ -10,6 +13,23 @@ public abstract class CachingConformanceTests : BackendSuite<CacheBackend>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private readonly string _id = Guid.NewGuid().ToString("N")[..8];
+    private readonly Lazy<ICacheAside[]> _modelInstances;
+
+    protected CachingConformanceTests()
+    {
+        _modelInstances = new(() => [Backend.CreateCache(), Backend.CreateCache()]);
+    }
+
+    // FsCheck calls the method once per case: the two instances are the test's, shared by every case under its own keys.
+    [Property(MaxTest = 30)]
+    public Property Random_operations_on_two_instances_converge_to_the_model_after_every_step() =>
+        Prop.ForAll(CacheInstancesModel.Steps, async steps =>
+        {
+            var prefix = Guid.NewGuid().ToString("N")[..6] + "-";
+            var difference = await new CacheInstancesModel(_modelInstances.Value, name => Key(prefix + name)).RunAsync(steps);
+            Assert.True(difference is null, difference);
+            return true;
+        });
 
     [Fact]
     public async Task A_miss_runs_the_factory_and_a_hit_does_not()
