@@ -193,23 +193,32 @@ internal sealed partial class CacheAside
 
     private async ValueTask SetSharedAsync<T>(string key, T value, CacheEntry entry, CacheEntryOptions options)
     {
+        var level = _secondLevel!;
         var (tagsRead, tagVersions) = await ReadTagVersionsAsync(options.Tags).ConfigureAwait(false);
-        if (!tagsRead)
-        {
-            return;
-        }
-
         var shared = ToShared(value, entry.Version!, options, TimeSpan.Zero, tagVersions);
-        await _secondLevel!.TryAsync(
-            static (store, write) => store.WriteAsync(write.Key, write.Shared, null, CancellationToken.None),
-            (Key: key, Shared: shared)).ConfigureAwait(false);
+        if (!tagsRead || !(await level.TryAsync(
+                static (store, write) => store.WriteAsync(write.Key, write.Shared, null, CancellationToken.None),
+                (Key: key, Shared: shared)).ConfigureAwait(false)).Available)
+        {
+            level.RememberUnannouncedKey(key);
+        }
     }
 
-    private async ValueTask RemoveSharedAsync(string key) =>
-        await _secondLevel!.TryAsync(static (store, key) => store.RemoveAsync(key, CancellationToken.None), key).ConfigureAwait(false);
+    private async ValueTask RemoveSharedAsync(string key)
+    {
+        if (!await _secondLevel!.TryAsync(static (store, key) => store.RemoveAsync(key, CancellationToken.None), key).ConfigureAwait(false))
+        {
+            _secondLevel.RememberUnannouncedKey(key);
+        }
+    }
 
-    private async ValueTask RemoveTagSharedAsync(string tag) =>
-        await _secondLevel!.TryAsync(static (store, tag) => store.RemoveByTagAsync(tag, CancellationToken.None), tag).ConfigureAwait(false);
+    private async ValueTask RemoveTagSharedAsync(string tag)
+    {
+        if (!await _secondLevel!.TryAsync(static (store, tag) => store.RemoveByTagAsync(tag, CancellationToken.None), tag).ConfigureAwait(false))
+        {
+            _secondLevel.RememberUnannouncedTag(tag);
+        }
+    }
 
     /// <summary>Reads a batch's keys from the second level, answers those found, and leases the others where it can.</summary>
     private async Task<(List<(string Key, TaskCompletionSource<CacheEntry?> Completion, CacheEntry? Comparand)> Missing, SharedLeases? Leases)> ReadManySharedAsync<T>(

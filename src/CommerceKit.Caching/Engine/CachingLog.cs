@@ -25,4 +25,10 @@ internal static partial class CachingLog
 
     [LoggerMessage(507, LogLevel.Warning, "A value in the cache's second level could not be read back; it is loaded again.")]
     public static partial void UnreadableValue(ILogger logger, Exception exception);
+
+    [LoggerMessage(508, LogLevel.Information, "Announced {Count} sets, removals and tag removals this instance made while the cache's second level was unavailable.")]
+    public static partial void AnnouncedMissedChanges(ILogger logger, int count);
+
+    [LoggerMessage(509, LogLevel.Warning, "More than {Limit} cache changes wait to be announced to the second level; further ones are not remembered.")]
+    public static partial void TooManyUnannouncedChanges(ILogger logger, int limit);
 }

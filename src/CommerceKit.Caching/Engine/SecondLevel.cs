@@ -11,7 +11,8 @@ namespace CommerceKit.Caching.Engine;
 /// <summary>
 /// The cache's way to its second level: every call goes through a circuit breaker, so while the backend is down the
 /// cache stops waiting for it and serves from memory and the factory; the notice subscription is (re)made on first use;
-/// a key's load waits are woken by the notices.
+/// a key's load waits are woken by the notices. Sets, removals and tag removals that could not reach the backend are
+/// remembered and announced once it answers again, so other instances do not keep serving what this one changed.
 /// </summary>
 internal sealed class SecondLevel
 {
@@ -26,6 +27,13 @@ internal sealed class SecondLevel
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
     private readonly Lock _subscribing = new();
     private readonly TimeSpan _operationTimeout;
+    private readonly ILogger _logger;
+
+    // Replayed as removals: a value set during the outage may be older than one another instance wrote since.
+    private readonly ConcurrentDictionary<string, byte> _unannouncedKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _unannouncedTags = new(StringComparer.Ordinal);
+    private readonly int _maxUnannounced;
+    private int _replaying;
     private Task? _subscription;
 
     public SecondLevel(
@@ -43,6 +51,8 @@ internal sealed class SecondLevel
         LoadLease = options.DistributedLoadLease;
         LoadWait = options.DistributedLoadWait;
         _operationTimeout = options.DistributedOperationTimeout;
+        _maxUnannounced = options.MaxEntries;
+        _logger = logger;
         _breaker = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -89,6 +99,11 @@ internal sealed class SecondLevel
                 },
                 (Level: this, Call: call, State: state),
                 CancellationToken.None).ConfigureAwait(false);
+            if ((!_unannouncedKeys.IsEmpty || !_unannouncedTags.IsEmpty) && Interlocked.Exchange(ref _replaying, 1) == 0)
+            {
+                _ = AnnounceMissedChangesAsync();
+            }
+
             return (true, result);
         }
         catch (Exception exception) when (exception is BackendUnavailableException or BrokenCircuitException or TimeoutException)
@@ -107,6 +122,12 @@ internal sealed class SecondLevel
                 return true;
             },
             (Call: call, State: state)).ConfigureAwait(false)).Available;
+
+    /// <summary>Remembers a key set or removed while the backend was down, to announce its removal once it answers.</summary>
+    public void RememberUnannouncedKey(string key) => Remember(_unannouncedKeys, key);
+
+    /// <summary>Remembers a tag removed while the backend was down, to remove it there once it answers.</summary>
+    public void RememberUnannouncedTag(string tag) => Remember(_unannouncedTags, tag);
 
     /// <summary>Arms a wake-up for the end of another instance's load of <paramref name="key"/>; arm before reading.</summary>
     public Task ArmWaiter(string key)
@@ -150,6 +171,52 @@ internal sealed class SecondLevel
     }
 
     public T Deserialize<T>(ReadOnlyMemory<byte> payload) => _serializer.Deserialize<T>(payload.Span)!;
+
+    private void Remember(ConcurrentDictionary<string, byte> unannounced, string name)
+    {
+        if (unannounced.Count < _maxUnannounced)
+        {
+            unannounced.TryAdd(name, 0);
+        }
+        else
+        {
+            CachingLog.TooManyUnannouncedChanges(_logger, _maxUnannounced);
+        }
+    }
+
+    private async Task AnnounceMissedChangesAsync()
+    {
+        var announced = 0;
+        try
+        {
+            foreach (var tag in _unannouncedTags.Keys)
+            {
+                if (!await TryAsync(static (store, tag) => store.RemoveByTagAsync(tag, CancellationToken.None), tag).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                _unannouncedTags.TryRemove(tag, out _);
+                announced++;
+            }
+
+            foreach (var key in _unannouncedKeys.Keys)
+            {
+                if (!await TryAsync(static (store, key) => store.RemoveAsync(key, CancellationToken.None), key).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                _unannouncedKeys.TryRemove(key, out _);
+                announced++;
+            }
+        }
+        finally
+        {
+            CachingLog.AnnouncedMissedChanges(_logger, announced);
+            Volatile.Write(ref _replaying, 0);
+        }
+    }
 
     private Task EnsureSubscribedAsync()
     {

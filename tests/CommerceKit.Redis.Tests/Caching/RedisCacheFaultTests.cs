@@ -10,7 +10,7 @@ public sealed class RedisCacheFaultTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task While_redis_server_is_down_reads_keep_answering_and_after_a_restart_the_instances_share_again()
+    public async Task While_redis_server_is_down_reads_keep_answering_and_after_a_restart_the_instances_share_again_and_hear_of_the_changes_they_missed()
     {
         await using var server = await RedisServer.StartAsync();
         await using var backend = new RedisCacheBackend(server.Configuration);
@@ -18,8 +18,17 @@ public sealed class RedisCacheFaultTests
         var options = new CacheEntryOptions { Duration = TimeSpan.FromMilliseconds(200), FailSafeMaxDuration = TimeSpan.FromHours(1) };
         Assert.Equal("before", await caches[0].GetOrCreateAsync("product", (_, _) => ValueTask.FromResult("before"), options));
         Assert.Equal("before", await caches[1].GetOrCreateAsync("product", (_, _) => ValueTask.FromResult("not shared"), options));
+        foreach (var key in new[] { "changed", "removed", "tagged" })
+        {
+            var lasting = new CacheEntryOptions { Duration = TimeSpan.FromHours(1), Tags = key == "tagged" ? ["category"] : [] };
+            await caches[0].SetAsync(key, "before", lasting);
+            Assert.Equal("before", await caches[1].GetOrCreateAsync(key, (_, _) => ValueTask.FromResult("not shared"), lasting));
+        }
 
         server.Kill();
+        await caches[0].SetAsync("changed", "during", new CacheEntryOptions { Duration = TimeSpan.FromHours(1) });
+        await caches[0].RemoveAsync("removed");
+        await caches[0].RemoveByTagAsync("category");
         var reading = System.Diagnostics.Stopwatch.StartNew();
         for (var round = 0; reading.Elapsed < TimeSpan.FromSeconds(3); round++)
         {
@@ -49,6 +58,14 @@ public sealed class RedisCacheFaultTests
             Deadline,
             "a value set on one instance reaches the other through Redis again");
         Assert.Equal("after", await caches[1].GetOrCreateAsync("product-after", (_, _) => ValueTask.FromResult("after"), options));
+        foreach (var key in new[] { "changed", "removed", "tagged" })
+        {
+            await Eventually.HoldsAsync(
+                async () => (await caches[1].TryGetAsync<string>(key)).Value != "before",
+                Deadline,
+                $"the other instance hears of the change to '{key}' made while Redis was down");
+        }
+
         await caches[1].RemoveAsync("healed");
         await Eventually.HoldsAsync(async () => !(await caches[0].TryGetAsync<string>("healed")).HasValue, TimeSpan.FromSeconds(1), "removals reach the other instance again");
     }

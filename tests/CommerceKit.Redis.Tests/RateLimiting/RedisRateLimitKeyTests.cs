@@ -36,6 +36,13 @@ public sealed class RedisRateLimitKeyTests(RedisServerFixture redis) : IClassFix
         foreach (var key in keys)
         {
             var ttl = await TimeToLiveAsync(key);
+            if (ttl is null && algorithm == "fixed-window")
+            {
+                // A fixed window's key ends with its window, aligned to the clock: the acquire may have landed in its
+                // last milliseconds, and the key be gone already.
+                continue;
+            }
+
             Assert.NotNull(ttl);
             Assert.InRange(ttl.Value, TimeSpan.FromTicks(1), Window);
         }
