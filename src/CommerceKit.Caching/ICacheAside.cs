@@ -4,6 +4,12 @@ namespace CommerceKit.Caching;
 /// Cache-aside: answers from the cache, and on a miss runs the factory once however many callers miss the same key at
 /// the same time; refreshes hot keys early in the background; serves stale values when the factory fails, if allowed.
 /// </summary>
+/// <remarks>
+/// With a second level (<c>AddRedisCaching()</c>), "once" holds across every instance of the application, values are
+/// shared, and <see cref="SetAsync{T}"/>, <see cref="RemoveAsync"/> and <see cref="RemoveByTagAsync"/> reach every
+/// instance's memory. A second level that is down never surfaces as an exception: the cache carries on with memory and
+/// the factory.
+/// </remarks>
 public interface ICacheAside
 {
     /// <summary>
@@ -53,13 +59,13 @@ public interface ICacheAside
     /// <param name="value">The value.</param>
     /// <param name="options">How long and how the value is kept.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the value is in the cache.</returns>
+    /// <returns>A task that completes when the value is in the cache (with a second level: written there and announced).</returns>
     ValueTask SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Removes <paramref name="key"/>, stale value included; a factory already running for the key does not put it back.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Cancels the removal.</param>
-    /// <returns>A task that completes when the key is gone.</returns>
+    /// <returns>A task that completes when the key is gone (with a second level: from it too, and announced).</returns>
     ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>Makes every entry made with <paramref name="tag"/> a miss (their stale values too): one version bump, no scan.</summary>

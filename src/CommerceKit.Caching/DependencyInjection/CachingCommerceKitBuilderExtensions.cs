@@ -11,7 +11,8 @@ public static class CachingCommerceKitBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="ICacheAside"/>, in this process's memory, with its options (validated at start-up). Calling it
-    /// again only adds configuration.
+    /// again only adds configuration. For a second level shared by every instance, register <c>AddRedisCaching()</c>
+    /// (package CommerceKit.Redis) instead.
     /// </summary>
     /// <param name="builder">The CommerceKit builder.</param>
     /// <param name="configure">Configures <see cref="CachingOptions"/>.</param>
