@@ -21,6 +21,22 @@ public sealed class RedisConnectionTests(RedisServerFixture redis) : IClassFixtu
         Assert.Equal("hello", (string?)read);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sockets_are_read_on_the_thread_pool_unless_dedicated_threads_are_asked_for(bool dedicated)
+    {
+        await using var services = RedisTestServices.Create(redis.Configuration, o => o.UseDedicatedSocketThreads = dedicated);
+        var connection = services.Connection();
+        var key = connection.Keys.For("test", "sockets", dedicated ? "dedicated" : "pool");
+
+        var configuration = connection.CreateConfiguration();
+        await connection.ExecuteAsync((db, k) => db.StringSetAsync(k, "answered", TimeSpan.FromMinutes(1)), key, default);
+
+        Assert.Equal(dedicated, !ReferenceEquals(configuration.SocketManager, SocketManager.ThreadPool));
+        Assert.Equal("answered", (string?)await connection.ExecuteAsync((db, k) => db.StringGetAsync(k), key, default));
+    }
+
     [Fact]
     public async Task Every_feature_shares_one_multiplexer()
     {

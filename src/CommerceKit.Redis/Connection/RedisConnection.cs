@@ -170,7 +170,8 @@ internal sealed class RedisConnection : IAsyncDisposable
         return multiplexer;
     }
 
-    private async Task<IConnectionMultiplexer> ConnectOwnAsync(CancellationToken cancellationToken)
+    /// <summary>The settings of the multiplexer CommerceKit creates from <see cref="RedisOptions.Configuration"/>.</summary>
+    internal ConfigurationOptions CreateConfiguration()
     {
         var configuration = ConfigurationOptions.Parse(_options.Configuration!);
 
@@ -179,7 +180,19 @@ internal sealed class RedisConnection : IAsyncDisposable
         configuration.ConnectTimeout = (int)_options.ConnectTimeout.TotalMilliseconds;
         configuration.ClientName ??= "CommerceKit";
 
-        var connecting = ConnectionMultiplexer.ConnectAsync(configuration);
+        // CommerceKit never blocks a pool thread, so replies need no threads of their own: reading them on the pool
+        // saves a hand-over between threads on every command.
+        if (!_options.UseDedicatedSocketThreads)
+        {
+            configuration.SocketManager = SocketManager.ThreadPool;
+        }
+
+        return configuration;
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectOwnAsync(CancellationToken cancellationToken)
+    {
+        var connecting = ConnectionMultiplexer.ConnectAsync(CreateConfiguration());
         try
         {
             return await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
