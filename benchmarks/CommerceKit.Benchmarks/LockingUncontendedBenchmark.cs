@@ -12,7 +12,9 @@ namespace CommerceKit.Benchmarks;
 
 /// <summary>
 /// Acquire + release of a free lock: CommerceKit beside DistributedLock and RedLock.net on one Redis, and beside
-/// DistributedLock.Postgres on one PostgreSQL, each next to its backend's raw round trip.
+/// DistributedLock.Postgres on one PostgreSQL, each next to its backend's raw round trip. The Redis peers run twice: on
+/// a multiplexer with StackExchange.Redis's defaults (as an application gets them), and on one with thread-pool sockets
+/// like CommerceKit's own connection and the raw round trip, so the difference the socket setting makes is visible.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob]
@@ -26,7 +28,9 @@ public class LockingUncontendedBenchmark
     private IDistributedLock _commerceKitRedis = null!;
     private IDistributedLock _commerceKitPostgres = null!;
     private RedisDistributedLock _distributedLockRedis = null!;
+    private RedisDistributedLock _distributedLockRedisThreadPool = null!;
     private RedLockFactory _redLock = null!;
+    private RedLockFactory _redLockThreadPool = null!;
     private PostgresDistributedLock _distributedLockPostgres = null!;
 
     [GlobalSetup]
@@ -41,8 +45,10 @@ public class LockingUncontendedBenchmark
         _commerceKitRedis = _redisServices.GetRequiredService<IDistributedLockProvider>().CreateLock("bench-uncontended");
         _commerceKitPostgres = _postgresServices.GetRequiredService<IDistributedLockProvider>().CreateLock("bench-uncontended");
 
-        _distributedLockRedis = new RedisDistributedLock("bench-uncontended-medallion", _backends.Database);
-        _redLock = RedLockFactory.Create([new RedLockMultiplexer(_backends.Multiplexer)]);
+        _distributedLockRedis = new RedisDistributedLock("bench-uncontended-medallion", _backends.DefaultMultiplexer.GetDatabase());
+        _distributedLockRedisThreadPool = new RedisDistributedLock("bench-uncontended-medallion-tp", _backends.Database);
+        _redLock = RedLockFactory.Create([new RedLockMultiplexer(_backends.DefaultMultiplexer)]);
+        _redLockThreadPool = RedLockFactory.Create([new RedLockMultiplexer(_backends.Multiplexer)]);
         _distributedLockPostgres = new PostgresDistributedLock(new PostgresAdvisoryLockKey("bench-uncontended", allowHashing: true), _backends.Postgres.ConnectionString);
 
         // First use connects and creates the schema: not part of what is measured.
@@ -54,6 +60,7 @@ public class LockingUncontendedBenchmark
     public async Task CleanupAsync()
     {
         _redLock.Dispose();
+        _redLockThreadPool.Dispose();
         await _redisServices.DisposeAsync();
         await _postgresServices.DisposeAsync();
         await _backends.DisposeAsync();
@@ -61,6 +68,9 @@ public class LockingUncontendedBenchmark
 
     [BenchmarkCategory("Redis"), Benchmark(Baseline = true, Description = "raw Redis round trip (PING)")]
     public Task<TimeSpan> RawRedisRoundTrip() => _backends.PingRedisAsync();
+
+    [BenchmarkCategory("Redis"), Benchmark(Description = "raw PING, StackExchange.Redis default sockets")]
+    public Task<TimeSpan> RawRedisRoundTripOnDefaultSockets() => _backends.PingRedisOnDefaultSocketsAsync();
 
     [BenchmarkCategory("Redis"), Benchmark(Description = "CommerceKit Redis")]
     public async Task CommerceKitRedis()
@@ -70,16 +80,26 @@ public class LockingUncontendedBenchmark
     }
 
     [BenchmarkCategory("Redis"), Benchmark(Description = "DistributedLock.Redis")]
-    public async Task DistributedLockRedis()
+    public Task DistributedLockRedis() => AcquireAndReleaseAsync(_distributedLockRedis);
+
+    [BenchmarkCategory("Redis"), Benchmark(Description = "DistributedLock.Redis, thread-pool sockets")]
+    public Task DistributedLockRedisOnThreadPoolSockets() => AcquireAndReleaseAsync(_distributedLockRedisThreadPool);
+
+    [BenchmarkCategory("Redis"), Benchmark(Description = "RedLock.net")]
+    public Task RedLockNet() => AcquireAndReleaseAsync(_redLock, "bench-uncontended-redlock");
+
+    [BenchmarkCategory("Redis"), Benchmark(Description = "RedLock.net, thread-pool sockets")]
+    public Task RedLockNetOnThreadPoolSockets() => AcquireAndReleaseAsync(_redLockThreadPool, "bench-uncontended-redlock-tp");
+
+    private static async Task AcquireAndReleaseAsync(RedisDistributedLock distributedLock)
     {
-        var handle = await _distributedLockRedis.TryAcquireAsync() ?? throw new InvalidOperationException("not acquired");
+        var handle = await distributedLock.TryAcquireAsync() ?? throw new InvalidOperationException("not acquired");
         await handle.DisposeAsync();
     }
 
-    [BenchmarkCategory("Redis"), Benchmark(Description = "RedLock.net")]
-    public async Task RedLockNet()
+    private static async Task AcquireAndReleaseAsync(RedLockFactory factory, string name)
     {
-        var handle = await _redLock.CreateLockAsync("bench-uncontended-redlock", TimeSpan.FromSeconds(30));
+        var handle = await factory.CreateLockAsync(name, TimeSpan.FromSeconds(30));
         if (!handle.IsAcquired)
         {
             throw new InvalidOperationException("not acquired");

@@ -5,11 +5,14 @@ namespace CommerceKit.Benchmarks;
 
 /// <summary>
 /// A Redis and a PostgreSQL for one benchmark, each with a plain client beside CommerceKit's: the raw round trip
-/// every feature's rows are compared to.
+/// every feature's rows are compared to. The raw Redis client reads its socket on the .NET thread pool, as
+/// CommerceKit's own connection does by default, so a ratio to it measures CommerceKit's work, not a socket setting;
+/// <see cref="DefaultMultiplexer"/> keeps StackExchange.Redis's defaults, for peers measured as they ship.
 /// </summary>
 internal sealed class RawBackends : IAsyncDisposable
 {
     private ConnectionMultiplexer _multiplexer = null!;
+    private ConnectionMultiplexer _defaultMultiplexer = null!;
     private IDatabase _database = null!;
 
     private RawBackends(BenchmarkRedis redis, BenchmarkPostgres postgres)
@@ -23,8 +26,11 @@ internal sealed class RawBackends : IAsyncDisposable
 
     public BenchmarkPostgres Postgres { get; }
 
-    /// <summary>A plain StackExchange.Redis connection, not CommerceKit's.</summary>
+    /// <summary>A plain StackExchange.Redis connection (not CommerceKit's) on thread-pool sockets.</summary>
     public ConnectionMultiplexer Multiplexer => _multiplexer;
+
+    /// <summary>A plain StackExchange.Redis connection with that library's defaults (dedicated socket threads).</summary>
+    public ConnectionMultiplexer DefaultMultiplexer => _defaultMultiplexer;
 
     public IDatabase Database => _database;
 
@@ -34,13 +40,19 @@ internal sealed class RawBackends : IAsyncDisposable
     public static async Task<RawBackends> StartAsync()
     {
         var backends = new RawBackends(await BenchmarkRedis.StartAsync(), await BenchmarkPostgres.StartAsync());
-        backends._multiplexer = await ConnectionMultiplexer.ConnectAsync(backends.Redis.Configuration);
+        var threadPoolSockets = ConfigurationOptions.Parse(backends.Redis.Configuration);
+        threadPoolSockets.SocketManager = SocketManager.ThreadPool;
+        backends._multiplexer = await ConnectionMultiplexer.ConnectAsync(threadPoolSockets);
+        backends._defaultMultiplexer = await ConnectionMultiplexer.ConnectAsync(backends.Redis.Configuration);
         backends._database = backends._multiplexer.GetDatabase();
         return backends;
     }
 
     /// <summary>One raw Redis round trip.</summary>
     public Task<TimeSpan> PingRedisAsync() => _database.PingAsync();
+
+    /// <summary>One raw Redis round trip on StackExchange.Redis's default socket threads.</summary>
+    public Task<TimeSpan> PingRedisOnDefaultSocketsAsync() => _defaultMultiplexer.GetDatabase().PingAsync();
 
     /// <summary>One raw PostgreSQL round trip.</summary>
     public async Task<object?> SelectOneAsync()
@@ -53,6 +65,7 @@ internal sealed class RawBackends : IAsyncDisposable
     {
         await DataSource.DisposeAsync();
         await _multiplexer.DisposeAsync();
+        await _defaultMultiplexer.DisposeAsync();
         await Postgres.DisposeAsync();
         await Redis.DisposeAsync();
     }
