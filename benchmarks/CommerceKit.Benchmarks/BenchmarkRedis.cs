@@ -1,4 +1,5 @@
 using CommerceKit.TestServers;
+using StackExchange.Redis;
 
 namespace CommerceKit.Benchmarks;
 
@@ -27,6 +28,22 @@ internal sealed class BenchmarkRedis : IAsyncDisposable
 
         var server = await RedisServer.StartAsync();
         return new BenchmarkRedis(server.Configuration, server);
+    }
+
+    /// <summary>
+    /// A plain StackExchange.Redis connection, not CommerceKit's: on thread-pool sockets like CommerceKit's own
+    /// connection (so a raw row differs from CommerceKit's by CommerceKit's work alone), or with that library's
+    /// defaults (dedicated socket threads), as an application usually makes it.
+    /// </summary>
+    public Task<ConnectionMultiplexer> ConnectRawAsync(bool defaultSockets = false)
+    {
+        var configuration = ConfigurationOptions.Parse(Configuration);
+        if (!defaultSockets)
+        {
+            configuration.SocketManager = SocketManager.ThreadPool;
+        }
+
+        return ConnectionMultiplexer.ConnectAsync(configuration);
     }
 
     public async ValueTask DisposeAsync()

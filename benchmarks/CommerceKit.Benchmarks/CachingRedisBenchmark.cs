@@ -54,7 +54,7 @@ public class CachingRedisBenchmark
             services.AddHybridCache();
         }).GetRequiredService<HybridCache>())];
 
-        _raw = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _raw = await _redis.ConnectRawAsync();
         await _raw.GetDatabase().StringSetAsync("raw:" + HotKey, Value);
         await _commerceKit[0].SetAsync(HotKey, Value, _alwaysFromRedis);
     }

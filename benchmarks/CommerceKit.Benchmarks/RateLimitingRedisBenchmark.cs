@@ -30,7 +30,7 @@ public class RateLimitingRedisBenchmark
     public async Task SetupAsync()
     {
         _redis = await BenchmarkRedis.StartAsync();
-        _multiplexer = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        _multiplexer = await _redis.ConnectRawAsync();
         _database = _multiplexer.GetDatabase();
         _services = new ServiceCollection().AddCommerceKit().AddRedis(o => o.Configuration = _redis.Configuration).AddRedisRateLimiter()
             .Services.BuildServiceProvider();

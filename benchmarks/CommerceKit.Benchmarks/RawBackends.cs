@@ -40,10 +40,8 @@ internal sealed class RawBackends : IAsyncDisposable
     public static async Task<RawBackends> StartAsync()
     {
         var backends = new RawBackends(await BenchmarkRedis.StartAsync(), await BenchmarkPostgres.StartAsync());
-        var threadPoolSockets = ConfigurationOptions.Parse(backends.Redis.Configuration);
-        threadPoolSockets.SocketManager = SocketManager.ThreadPool;
-        backends._multiplexer = await ConnectionMultiplexer.ConnectAsync(threadPoolSockets);
-        backends._defaultMultiplexer = await ConnectionMultiplexer.ConnectAsync(backends.Redis.Configuration);
+        backends._multiplexer = await backends.Redis.ConnectRawAsync();
+        backends._defaultMultiplexer = await backends.Redis.ConnectRawAsync(defaultSockets: true);
         backends._database = backends._multiplexer.GetDatabase();
         return backends;
     }

@@ -27,11 +27,9 @@ public class RedisRoundTripBenchmark
     public async Task SetupAsync()
     {
         _redis = await BenchmarkRedis.StartAsync();
-        var threadPoolSockets = ConfigurationOptions.Parse(_redis.Configuration);
-        threadPoolSockets.SocketManager = SocketManager.ThreadPool;
-        _multiplexer = await ConnectionMultiplexer.ConnectAsync(threadPoolSockets);
+        _multiplexer = await _redis.ConnectRawAsync();
         _database = _multiplexer.GetDatabase();
-        _defaultMultiplexer = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        _defaultMultiplexer = await _redis.ConnectRawAsync(defaultSockets: true);
         _defaultDatabase = _defaultMultiplexer.GetDatabase();
         await _database.StringSetAsync(_key, "payload-of-a-typical-small-value");
 
