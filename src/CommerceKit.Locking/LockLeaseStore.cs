@@ -28,7 +28,8 @@ public abstract class LockLeaseStore
 
     /// <summary>
     /// Takes the lease of <paramref name="name"/> for <paramref name="owner"/> when nobody holds it (or the holder's
-    /// lease expired), handing out the next fencing token; otherwise reports how long the holder's lease has left.
+    /// lease expired), handing out the next fencing token; otherwise reports how long the holder's lease has left, and
+    /// remembers that the lease was waited for, so that its release is announced.
     /// </summary>
     /// <param name="name">The lock name.</param>
     /// <param name="owner">The acquisition's unique owner id.</param>
@@ -45,7 +46,10 @@ public abstract class LockLeaseStore
     /// <returns><see langword="false"/> when the lease is gone or held by another owner.</returns>
     public abstract ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the lease only when <paramref name="owner"/> holds it, and notifies waiters.</summary>
+    /// <summary>
+    /// Deletes the lease only when <paramref name="owner"/> holds it, and notifies waiters when an attempt to take it
+    /// failed while it was held. A release nobody waited for is not announced: every listening instance would hear it.
+    /// </summary>
     /// <param name="name">The lock name.</param>
     /// <param name="owner">The owner id the lease was taken with.</param>
     /// <param name="cancellationToken">Cancels before the request is sent.</param>

@@ -27,6 +27,7 @@ internal sealed class InMemoryLockLeaseStore : LockLeaseStore
         {
             if (_leases.TryGetValue(name, out var held) && held.ExpiresAt > now)
             {
+                _leases[name] = held with { WaitedFor = true };
                 return ValueTask.FromResult(LeaseAttempt.Held(held.ExpiresAt - now));
             }
 
@@ -46,7 +47,7 @@ internal sealed class InMemoryLockLeaseStore : LockLeaseStore
                 return ValueTask.FromResult(false);
             }
 
-            _leases[name] = new Lease(owner, now + expiry);
+            _leases[name] = _leases[name] with { ExpiresAt = now + expiry };
             return ValueTask.FromResult(true);
         }
     }
@@ -62,6 +63,10 @@ internal sealed class InMemoryLockLeaseStore : LockLeaseStore
             }
 
             _leases.Remove(name);
+            if (!held.WaitedFor)
+            {
+                return ValueTask.FromResult(true);
+            }
         }
 
         NotifyReleased(name);
@@ -77,11 +82,14 @@ internal sealed class InMemoryLockLeaseStore : LockLeaseStore
         }
     }
 
-    // Releases are announced directly by ReleaseAsync.
+    // Releases that someone tried to take meanwhile are announced directly by ReleaseAsync.
     protected override Task StartReleaseNotificationsAsync() => Task.CompletedTask;
 
     private bool IsHeldBy(string name, string owner, DateTimeOffset now) =>
         _leases.TryGetValue(name, out var held) && held.Owner == owner && held.ExpiresAt > now;
 
-    private readonly record struct Lease(string Owner, DateTimeOffset ExpiresAt);
+    /// <param name="Owner">The holder's owner id.</param>
+    /// <param name="ExpiresAt">When the lease runs out.</param>
+    /// <param name="WaitedFor">Whether an attempt failed while this lease was held: only then is its release announced.</param>
+    private readonly record struct Lease(string Owner, DateTimeOffset ExpiresAt, bool WaitedFor = false);
 }

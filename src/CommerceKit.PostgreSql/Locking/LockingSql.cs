@@ -15,8 +15,9 @@ internal sealed class LockingSql(string schema)
     public string Schema { get; } = SchemaScripts.Render(Script, schema);
 
     // $1 name, $2 owner, $3 lease ms. Takes a free, released or expired lease with the next fencing token, in one
-    // statement; returns (token, null) when taken, else (null, the holder's remaining ms). The token of a takeover is
-    // drawn in SET, after the row lock is held: drawn earlier, a waiter could come back with an older token.
+    // statement; returns (token, null) when taken, else (null, the holder's remaining ms) and marks the lease as
+    // waited for, so its release is announced. The token of a takeover is drawn in SET, after the row lock is held:
+    // drawn earlier, a waiter could come back with an older token.
     public string Acquire { get; } = SchemaScripts.Render("""
         WITH acquired AS (
             INSERT INTO __SCHEMA__.lock_leases AS lease (name, owner, fencing_token, expires_at)
@@ -26,7 +27,10 @@ internal sealed class LockingSql(string schema)
                     fencing_token = nextval('__SCHEMA__.lock_fencing_tokens'),
                     expires_at = clock_timestamp() + $3 * interval '1 millisecond'
                 WHERE lease.owner IS NULL OR lease.expires_at <= clock_timestamp()
-            RETURNING fencing_token)
+            RETURNING fencing_token),
+        marked AS (
+            UPDATE __SCHEMA__.lock_leases SET waiting = true
+             WHERE name = $1 AND NOT waiting AND NOT EXISTS (SELECT FROM acquired))
         SELECT (SELECT fencing_token FROM acquired),
                (SELECT ceil(extract(epoch FROM expires_at - clock_timestamp()) * 1000)::bigint
                   FROM __SCHEMA__.lock_leases WHERE name = $1)
@@ -39,14 +43,18 @@ internal sealed class LockingSql(string schema)
         """, schema);
 
     // $1 name, $2 owner, $3 channel, $4 payload. Compare-and-release (a holder whose lease expired must not free
-    // the next holder's lease), then wake the waiters of every instance.
+    // the next holder's lease), then wake the waiters of every instance when an attempt failed meanwhile: every
+    // NOTIFY reaches every listening instance and takes a database-wide lock at commit. The row is read FOR UPDATE
+    // so that a mark committed after this statement began is seen.
     public string Release { get; } = SchemaScripts.Render("""
-        WITH released AS (
-            UPDATE __SCHEMA__.lock_leases SET owner = NULL, expires_at = NULL
-             WHERE name = $1 AND owner = $2 RETURNING name),
+        WITH holder AS (
+            SELECT name, waiting FROM __SCHEMA__.lock_leases WHERE name = $1 AND owner = $2 FOR UPDATE),
+        released AS (
+            UPDATE __SCHEMA__.lock_leases SET owner = NULL, expires_at = NULL, waiting = false
+             WHERE name = (SELECT name FROM holder) RETURNING name),
         notified AS (
-            SELECT pg_notify($3, $4) FROM released)
-        SELECT count(*) FROM notified
+            SELECT pg_notify($3, $4) FROM holder WHERE waiting)
+        SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM notified)
         """, schema);
 
     // $1 resource, $2 token. Records the token unless a newer one wrote the resource; the row stays locked until

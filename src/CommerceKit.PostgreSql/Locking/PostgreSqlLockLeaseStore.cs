@@ -10,7 +10,7 @@ namespace CommerceKit.PostgreSql.Locking;
 /// Leases as rows of <c>lock_leases</c> with <c>expires_at</c> on the database clock, fencing tokens from a sequence.
 /// A lease row rather than a session advisory lock: a held lock then costs no pooled connection, and a holder that
 /// crashes loses its lease on the same expiry rule as on Redis. Every operation is one statement, one round trip;
-/// releases are announced with NOTIFY and heard by one LISTEN connection per instance.
+/// releases that someone waits for are announced with NOTIFY and heard by one LISTEN connection per instance.
 /// </summary>
 internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposable
 {

@@ -4,12 +4,18 @@
 -- One row per lock name. Releasing empties the row (owner NULL) instead of deleting it: the next acquirer then
 -- always goes through the row lock, and draws its fencing token only after it holds that lock, so tokens are
 -- handed out in acquisition order.
+-- waiting: an attempt failed while the lease was held, so the release is announced (a release nobody waits for
+-- sends no NOTIFY).
 CREATE TABLE IF NOT EXISTS __SCHEMA__.lock_leases (
     name          text        PRIMARY KEY,
     owner         text,
     fencing_token bigint      NOT NULL,
-    expires_at    timestamptz
+    expires_at    timestamptz,
+    waiting       boolean     NOT NULL DEFAULT false
 );
+
+-- Tables created before releases were announced only when waited for.
+ALTER TABLE __SCHEMA__.lock_leases ADD COLUMN IF NOT EXISTS waiting boolean NOT NULL DEFAULT false;
 
 -- Fencing tokens for every lock name: a sequence never goes backwards, not even across crashes and restarts.
 CREATE SEQUENCE IF NOT EXISTS __SCHEMA__.lock_fencing_tokens AS bigint;

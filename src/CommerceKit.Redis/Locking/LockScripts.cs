@@ -5,9 +5,12 @@ namespace CommerceKit.Redis.Locking;
 /// <summary>The lock's Lua scripts: one round trip each, every key named in KEYS and sharing the lock's hash tag.</summary>
 internal static class LockScripts
 {
-    // KEYS[1] = lease, KEYS[2] = fencing counter
+    // KEYS[1] = lease, KEYS[2] = fencing counter, KEYS[3] = waiting mark
     // ARGV[1] = owner, ARGV[2] = lease ms, ARGV[3] = counter retention ms
     // Returns the fencing token (> 0) when the lease was taken, else minus the holder's remaining lease in ms (<= 0).
+    // A failed attempt leaves the waiting mark, so the holder's release is announced: releases nobody waits for
+    // publish nothing. The mark outlives the holder's lease by a lease, and a waiter looks again by the time the lease
+    // runs out (failing again renews the mark), so the mark lasts as long as anyone waits.
     // The token is at least the server time in microseconds: should the counter be lost (a restart without
     // persistence, a failover before it replicated, its retention ending), tokens still never go backwards.
     public static readonly RedisScript Acquire = new("""
@@ -20,7 +23,8 @@ internal static class LockScripts
           return token
         end
         local ttl = redis.call('PTTL', KEYS[1])
-        if ttl < 0 then return 0 end
+        if ttl < 0 then ttl = 0 end
+        redis.call('SET', KEYS[3], '1', 'PX', ttl + tonumber(ARGV[2]))
         return -ttl
         """);
 
@@ -32,12 +36,15 @@ internal static class LockScripts
         return 0
         """);
 
-    // KEYS[1] = lease; ARGV[1] = owner, ARGV[2] = release channel, ARGV[3] = lock name.
-    // Compare-and-delete: a holder whose lease expired must not delete the next holder's lease.
+    // KEYS[1] = lease, KEYS[2] = waiting mark; ARGV[1] = owner, ARGV[2] = release channel, ARGV[3] = lock name.
+    // Compare-and-delete: a holder whose lease expired must not delete the next holder's lease. Announced only when
+    // an attempt failed meanwhile: every instance that ever waited is subscribed, and would hear every release.
     public static readonly RedisScript Release = new("""
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('DEL', KEYS[1])
-          redis.call('PUBLISH', ARGV[2], ARGV[3])
+          if redis.call('DEL', KEYS[2]) == 1 then
+            redis.call('PUBLISH', ARGV[2], ARGV[3])
+          end
           return 1
         end
         return 0

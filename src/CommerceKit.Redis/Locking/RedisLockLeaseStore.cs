@@ -7,8 +7,9 @@ namespace CommerceKit.Redis.Locking;
 
 /// <summary>
 /// Leases in Redis: <c>{prefix}:lock:{name}:lease</c> holds the owner with a <c>PX</c> expiry on the server's clock,
-/// <c>{prefix}:lock:{name}:fence</c> the last fencing token. Every operation is one script, one round trip; releases
-/// are announced on <c>{prefix}:lock:released</c> to wake waiters on every instance.
+/// <c>{prefix}:lock:{name}:fence</c> the last fencing token, <c>{prefix}:lock:{name}:waiting</c> marks that an attempt
+/// failed while the lease was held. Every operation is one script, one round trip; releases that someone waits for are
+/// announced on <c>{prefix}:lock:released</c> to wake waiters on every instance.
 /// </summary>
 internal sealed class RedisLockLeaseStore : LockLeaseStore
 {
@@ -32,7 +33,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
     {
         var result = (long)await _connection.EvaluateAsync(
             LockScripts.Acquire,
-            new[] { Lease(name), Fence(name) },
+            new[] { Lease(name), Fence(name), Waiting(name) },
             new RedisValue[] { owner, BackendDurations.Milliseconds(expiry), FenceRetentionMs },
             cancellationToken).ConfigureAwait(false);
 
@@ -49,7 +50,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
     public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
         (long)await _connection.EvaluateAsync(
             LockScripts.Release,
-            new[] { Lease(name) },
+            new[] { Lease(name), Waiting(name) },
             new RedisValue[] { owner, _releases.ToString(), name },
             cancellationToken).ConfigureAwait(false) == 1;
 
@@ -71,6 +72,9 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
             throw RedisFailures.Unavailable(_connection.Endpoints, exception);
         }
     }
+
+    /// <summary>The waiting mark of a lock, for tests of release announcements.</summary>
+    internal RedisKey Waiting(string name) => _connection.Keys.For(Feature, name, "waiting");
 
     private RedisKey Fence(string name) => _connection.Keys.For(Feature, name, "fence");
 }

@@ -1,4 +1,5 @@
 using CommerceKit.ConformanceTests.Coverage;
+using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.Locking;
 
 namespace CommerceKit.ConformanceTests.Locking;
@@ -91,6 +92,24 @@ public abstract class DistributedLockConformanceTests : LockingSuite
         await using var next = await waiting;
 
         Assert.True(next.FencingToken > holder.FencingToken);
+    }
+
+    [Fact]
+    public async Task Only_a_release_that_someone_waited_for_is_announced()
+    {
+        var heard = await Backend.HearReleasesAsync();
+        var provider = Backend.CreateProvider();
+        var unwatched = await provider.CreateLock("unwatched").AcquireAsync(TimeSpan.Zero);
+        await unwatched.DisposeAsync();
+
+        var watched = await provider.CreateLock("watched").AcquireAsync(TimeSpan.Zero);
+        Assert.Null(await Backend.CreateProvider().CreateLock("watched").TryAcquireAsync());
+        await watched.DisposeAsync();
+
+        // Announcements of one server arrive in order; a cluster's nodes forward theirs each at its own pace.
+        await Eventually.HoldsAsync(() => Task.FromResult(heard.Contains("watched")), Deadline, "the release of 'watched' is announced");
+        await Task.Delay(200);
+        Assert.DoesNotContain("unwatched", heard);
     }
 
     [Fact]

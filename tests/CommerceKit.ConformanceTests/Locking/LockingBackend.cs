@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.Locking;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,15 @@ public abstract class LockingBackend : BackendInstances
     /// <summary>Creates a provider as a separate application instance would: its own services and connection, the same locks.</summary>
     public IDistributedLockProvider CreateProvider(Action<DistributedLockOptions>? configure = null) =>
         CreateInstance(builder => AddBackend(builder, configure ?? (_ => { }))).GetRequiredService<IDistributedLockProvider>();
+
+    /// <summary>Starts an instance that only listens, and collects the name of every release the backend announces.</summary>
+    public async Task<ConcurrentQueue<string>> HearReleasesAsync()
+    {
+        var store = CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<LockLeaseStore>();
+        var heard = new ConcurrentQueue<string>();
+        await store.ListenForReleasesAsync(heard.Enqueue, CancellationToken.None);
+        return heard;
+    }
 
     /// <summary>Deletes a lock's lease behind its holder's back, as an operator (or a lost key) would.</summary>
     public abstract Task DeleteLeaseAsync(string lockName);

@@ -24,4 +24,39 @@ public sealed class PostgreSqlLockSchemaTests(PostgreSqlServerFixture postgres) 
         Assert.Equal(PostgresErrorCodes.UndefinedTable, missing.SqlState);
         Assert.NotNull(handle);
     }
+
+    [Fact]
+    public async Task A_lease_table_from_before_waiting_marks_gains_the_column_and_keeps_its_leases()
+    {
+        await using var backend = new PostgreSqlLockingBackend(postgres.ConnectionString);
+        backend.CreateProvider();
+        await ExecuteAsync(backend, """
+            DROP SCHEMA IF EXISTS commercekit CASCADE;
+            CREATE SCHEMA commercekit;
+            CREATE TABLE commercekit.lock_leases (name text PRIMARY KEY, owner text, fencing_token bigint NOT NULL, expires_at timestamptz);
+            INSERT INTO commercekit.lock_leases VALUES ('kept', NULL, 7, NULL);
+            """);
+
+        var holder = await backend.CreateProvider().CreateLock("kept").AcquireAsync(TimeSpan.Zero);
+        Assert.Null(await backend.CreateProvider().CreateLock("kept").TryAcquireAsync());
+        var markedWhileHeld = await ScalarAsync(backend, "SELECT waiting FROM commercekit.lock_leases WHERE name = 'kept'");
+        await holder.DisposeAsync();
+
+        Assert.Equal(true, markedWhileHeld);
+        Assert.Equal(false, await ScalarAsync(backend, "SELECT waiting FROM commercekit.lock_leases WHERE name = 'kept'"));
+    }
+
+    private static async Task ExecuteAsync(PostgreSqlLockingBackend backend, string sql)
+    {
+        await using var connection = await backend.Database.OpenConnectionAsync(default);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(PostgreSqlLockingBackend backend, string sql)
+    {
+        await using var connection = await backend.Database.OpenConnectionAsync(default);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
 }

@@ -15,7 +15,11 @@ internal sealed class RedisLockingBackend(string configuration) : LockingBackend
 
     public RedisFencedWrites FencedWrites => FirstInstance.GetRequiredService<RedisFencedWrites>();
 
-    public RedisKey LeaseKey(string lockName) => ((RedisLockLeaseStore)FirstInstance.GetRequiredService<LockLeaseStore>()).Lease(lockName);
+    public RedisKey LeaseKey(string lockName) => Store.Lease(lockName);
+
+    public RedisKey WaitingKey(string lockName) => Store.Waiting(lockName);
+
+    private RedisLockLeaseStore Store => (RedisLockLeaseStore)FirstInstance.GetRequiredService<LockLeaseStore>();
 
     public override Task DeleteLeaseAsync(string lockName) =>
         Connection.ExecuteAsync((database, key) => database.KeyDeleteAsync(key), LeaseKey(lockName), default);
