@@ -15,8 +15,9 @@ internal sealed class LockingSql(string schema)
     public string Schema { get; } = SchemaScripts.Render(Script, schema);
 
     // $1 name, $2 owner, $3 lease ms. Takes a free, released or expired lease with the next fencing token, in one
-    // statement; returns (token, null) when taken, else (null, the holder's remaining ms) and marks the lease as
-    // waited for, so its release is announced. The token of a takeover is drawn in SET, after the row lock is held:
+    // statement; returns (token, null) when taken (clearing the waiting mark: this holder's release announces only
+    // attempts made from now on), else (null, the holder's remaining ms) and marks the lease as waited for, so its
+    // release is announced. The token of a takeover is drawn in SET, after the row lock is held:
     // drawn earlier, a waiter could come back with an older token.
     public string Acquire { get; } = SchemaScripts.Render("""
         WITH acquired AS (
@@ -25,7 +26,8 @@ internal sealed class LockingSql(string schema)
             ON CONFLICT (name) DO UPDATE
                 SET owner = excluded.owner,
                     fencing_token = nextval('__SCHEMA__.lock_fencing_tokens'),
-                    expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+                    expires_at = clock_timestamp() + $3 * interval '1 millisecond',
+                    waiting = false
                 WHERE lease.owner IS NULL OR lease.expires_at <= clock_timestamp()
             RETURNING fencing_token),
         marked AS (
@@ -44,17 +46,16 @@ internal sealed class LockingSql(string schema)
 
     // $1 name, $2 owner, $3 channel, $4 payload. Compare-and-release (a holder whose lease expired must not free
     // the next holder's lease), then wake the waiters of every instance when an attempt failed meanwhile: every
-    // NOTIFY reaches every listening instance and takes a database-wide lock at commit. The row is read FOR UPDATE
-    // so that a mark committed after this statement began is seen.
+    // NOTIFY reaches every listening instance and takes a database-wide lock at commit. The mark is cleared by the
+    // next acquisition, not here: RETURNING then shows the newest committed mark, even one set after this statement
+    // began, without reading the row FOR UPDATE first.
     public string Release { get; } = SchemaScripts.Render("""
-        WITH holder AS (
-            SELECT name, waiting FROM __SCHEMA__.lock_leases WHERE name = $1 AND owner = $2 FOR UPDATE),
-        released AS (
-            UPDATE __SCHEMA__.lock_leases SET owner = NULL, expires_at = NULL, waiting = false
-             WHERE name = (SELECT name FROM holder) RETURNING name),
+        WITH released AS (
+            UPDATE __SCHEMA__.lock_leases SET owner = NULL, expires_at = NULL
+             WHERE name = $1 AND owner = $2 RETURNING waiting),
         notified AS (
-            SELECT pg_notify($3, $4) FROM holder WHERE waiting)
-        SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM notified)
+            SELECT pg_notify($3, $4) FROM released WHERE waiting)
+        SELECT count(*), (SELECT count(*) FROM notified) FROM released
         """, schema);
 
     // $1 resource, $2 token. Records the token unless a newer one wrote the resource; the row stays locked until

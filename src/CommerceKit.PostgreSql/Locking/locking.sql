@@ -5,7 +5,7 @@
 -- always goes through the row lock, and draws its fencing token only after it holds that lock, so tokens are
 -- handed out in acquisition order.
 -- waiting: an attempt failed while the lease was held, so the release is announced (a release nobody waits for
--- sends no NOTIFY).
+-- sends no NOTIFY); cleared by the next acquisition.
 CREATE TABLE IF NOT EXISTS __SCHEMA__.lock_leases (
     name          text        PRIMARY KEY,
     owner         text,
