@@ -49,36 +49,6 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlServerFixture postgres) : 
         }
     }
 
-    [Theory]
-    [InlineData("", "left by an earlier statement", "")]
-    [InlineData(";No Reset On Close=false", "", "")]
-    public async Task CommerceKits_own_pool_skips_the_connection_reset_and_the_applications_keeps_it(string setting, string statementsSee, string applicationSees)
-    {
-        // One connection per pool, so the next open gets the connection the session setting was left on.
-        await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString + ";Maximum Pool Size=1" + setting);
-        var database = services.Database();
-
-        await LeaveApplicationNameAsync(database.OpenConnectionAsync(default));
-        await LeaveApplicationNameAsync(services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync().AsTask());
-
-        Assert.Equal(statementsSee, await ApplicationNameAsync(database.OpenConnectionAsync(default)));
-        Assert.Equal(applicationSees, await ApplicationNameAsync(services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync().AsTask()));
-    }
-
-    private static async Task LeaveApplicationNameAsync(Task<NpgsqlConnection> opening)
-    {
-        await using var connection = await opening;
-        await using var command = new NpgsqlCommand("SET application_name = 'left by an earlier statement'", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string?> ApplicationNameAsync(Task<NpgsqlConnection> opening)
-    {
-        await using var connection = await opening;
-        await using var command = new NpgsqlCommand("SHOW application_name", connection);
-        return (string?)await command.ExecuteScalarAsync();
-    }
-
     [Fact]
     public async Task The_data_source_is_exposed_to_the_application()
     {

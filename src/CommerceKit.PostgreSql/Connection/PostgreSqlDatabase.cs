@@ -15,12 +15,6 @@ namespace CommerceKit.PostgreSql.Connection;
 /// cannot have run anything), turns an outage into <see cref="BackendUnavailableException"/>, and creates each
 /// component's schema once per process.
 /// </summary>
-/// <remarks>
-/// Built from a connection string, CommerceKit's own statements run on a second pool that skips Npgsql's reset of a
-/// connection coming back to the pool: the reset costs about as much as one of CommerceKit's statements, and they
-/// leave no session state behind (the one <c>LISTEN</c> runs on <see cref="DataSource"/>, whose reset undoes it).
-/// <see cref="DataSource"/>, the one handed to the application, keeps Npgsql's defaults.
-/// </remarks>
 internal sealed class PostgreSqlDatabase : IAsyncDisposable
 {
     // pg_advisory_xact_lock key that serialises schema creation across instances starting together:
@@ -30,7 +24,6 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _openPipeline;
     private readonly bool _ownsDataSource;
-    private readonly NpgsqlDataSource _statements;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _ensuredComponents = new(StringComparer.Ordinal);
 
     public PostgreSqlDatabase(IOptions<PostgreSqlOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
@@ -38,8 +31,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         var value = options.Value;
         _logger = loggerFactory?.CreateLogger<PostgreSqlDatabase>() ?? NullLogger<PostgreSqlDatabase>.Instance;
         _ownsDataSource = value.DataSource is null;
-        DataSource = value.DataSource ?? BuildDataSource(value.ConnectionString!, loggerFactory, resetOnClose: true);
-        _statements = value.DataSource ?? BuildDataSource(value.ConnectionString!, loggerFactory, resetOnClose: false);
+        DataSource = value.DataSource ?? BuildDataSource(value.ConnectionString!, loggerFactory);
         Schema = value.Schema;
         Server = Describe(DataSource.ConnectionString);
         _openPipeline = BuildPipeline(value, timeProvider, _logger);
@@ -53,25 +45,14 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     /// <summary>The host and database, for messages: never the password.</summary>
     public string Server { get; }
 
-    /// <summary>
-    /// Opens a connection for statements that leave no session state behind, or throws
-    /// <see cref="BackendUnavailableException"/>.
-    /// </summary>
-    public Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) => OpenAsync(_statements, cancellationToken);
-
-    /// <summary>
-    /// Opens a connection that Npgsql resets when it goes back to the pool, for session state such as <c>LISTEN</c>,
-    /// or throws <see cref="BackendUnavailableException"/>.
-    /// </summary>
-    public Task<NpgsqlConnection> OpenSessionConnectionAsync(CancellationToken cancellationToken) => OpenAsync(DataSource, cancellationToken);
-
-    private async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>Opens a connection, or throws <see cref="BackendUnavailableException"/>.</summary>
+    public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         try
         {
             return await _openPipeline.TryOnceThenRetryAsync(
                 static (dataSource, token) => dataSource.OpenConnectionAsync(token),
-                dataSource,
+                DataSource,
                 PostgreSqlFailures.IsOutage,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -165,7 +146,6 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     {
         if (_ownsDataSource)
         {
-            await _statements.DisposeAsync().ConfigureAwait(false);
             await DataSource.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -217,21 +197,16 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         }
     }
 
-    private static NpgsqlDataSource BuildDataSource(string connectionString, ILoggerFactory? loggerFactory, bool resetOnClose)
+    private static NpgsqlDataSource BuildDataSource(string connectionString, ILoggerFactory? loggerFactory)
     {
         // CommerceKit runs a few statements very often: prepared once per connection, they skip parsing and
         // planning (which costs more than the round trip for the lock's statements). A setting in the connection
-        // string wins, here and for the reset.
+        // string wins.
         var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggerFactory);
-        if (!Names(connectionString, "MaxAutoPrepare"))
+        if (!SetsAutoPrepare(connectionString))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-        }
-
-        if (!resetOnClose && !Names(connectionString, "NoResetOnClose"))
-        {
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
 
         return builder.Build();
@@ -239,10 +214,10 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
 
     // NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword it knows, set or not: read the keys the
     // string itself names ("Max Auto Prepare", in any case and spacing).
-    private static bool Names(string connectionString, string keyword) =>
+    private static bool SetsAutoPrepare(string connectionString) =>
         new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>()
-            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals(keyword, StringComparison.OrdinalIgnoreCase));
+            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
 
     // Opening a connection runs nothing, so every outage while opening is safe to retry.
     private static ResiliencePipeline BuildPipeline(PostgreSqlOptions options, TimeProvider timeProvider, ILogger logger) =>

@@ -58,8 +58,7 @@ internal sealed class LockReleaseListener : IAsyncDisposable
 
     private async Task<NpgsqlConnection> ListenAsync(CancellationToken cancellationToken)
     {
-        // LISTEN is session state: this connection is reset when it goes back to the pool.
-        var connection = await _database.OpenSessionConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             connection.Notification += OnNotification;
