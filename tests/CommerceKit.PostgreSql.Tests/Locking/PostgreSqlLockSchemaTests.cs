@@ -30,7 +30,7 @@ public sealed class PostgreSqlLockSchemaTests(PostgreSqlServerFixture postgres) 
     {
         await using var backend = new PostgreSqlLockingBackend(postgres.ConnectionString);
         backend.CreateProvider();
-        await ExecuteAsync(backend, """
+        await backend.Database.ScalarAsync<object>("""
             DROP SCHEMA IF EXISTS commercekit CASCADE;
             CREATE SCHEMA commercekit;
             CREATE TABLE commercekit.lock_leases (name text PRIMARY KEY, owner text, fencing_token bigint NOT NULL, expires_at timestamptz);
@@ -39,25 +39,11 @@ public sealed class PostgreSqlLockSchemaTests(PostgreSqlServerFixture postgres) 
 
         var holder = await backend.CreateProvider().CreateLock("kept").AcquireAsync(TimeSpan.Zero);
         Assert.Null(await backend.CreateProvider().CreateLock("kept").TryAcquireAsync());
-        var markedWhileHeld = await ScalarAsync(backend, "SELECT waiting FROM commercekit.lock_leases WHERE name = 'kept'");
+        var markedWhileHeld = await backend.Database.ScalarAsync<bool>("SELECT waiting FROM commercekit.lock_leases WHERE name = $1", "kept");
         await holder.DisposeAsync();
         await using var next = await backend.CreateProvider().CreateLock("kept").AcquireAsync(TimeSpan.Zero);
 
-        Assert.Equal(true, markedWhileHeld);
-        Assert.Equal(false, await ScalarAsync(backend, "SELECT waiting FROM commercekit.lock_leases WHERE name = 'kept'"));
-    }
-
-    private static async Task ExecuteAsync(PostgreSqlLockingBackend backend, string sql)
-    {
-        await using var connection = await backend.Database.OpenConnectionAsync(default);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(PostgreSqlLockingBackend backend, string sql)
-    {
-        await using var connection = await backend.Database.OpenConnectionAsync(default);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
+        Assert.True(markedWhileHeld);
+        Assert.False(await backend.Database.ScalarAsync<bool>("SELECT waiting FROM commercekit.lock_leases WHERE name = $1", "kept"));
     }
 }
