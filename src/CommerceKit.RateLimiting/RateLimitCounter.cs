@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+
 namespace CommerceKit.RateLimiting;
 
 /// <summary>The state of one key under a token bucket, sliding window or fixed window policy.</summary>
@@ -24,4 +26,14 @@ public abstract class RateLimitCounter
         decision = default;
         return false;
     }
+
+    /// <summary>
+    /// Grants <paramref name="permits"/> (more than 0) at once without building a decision, when the backend can
+    /// (the in-memory token bucket). The lease it returns is shared and reports the key's metadata as of when it
+    /// is read. <see langword="null"/> when a full decision is needed: a rejection, a lost race, another backend.
+    /// </summary>
+    internal virtual RateLimitLease? TryGrantAtOnce(int permits) => null;
+
+    /// <summary>The permits available now without asking the backend, when the counter can tell.</summary>
+    internal virtual long? AvailableNow => null;
 }

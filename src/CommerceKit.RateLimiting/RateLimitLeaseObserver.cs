@@ -11,10 +11,31 @@ public static class RateLimitLeaseObserver
 {
     private static readonly AsyncLocal<Action<RateLimitLease>?> s_current = new();
 
+    // Reading an AsyncLocal costs about as much as the rest of an in-memory decision; a process that never sets an
+    // observer skips it.
+    private static volatile bool s_everSet;
+
     /// <summary>Called with every lease a CommerceKit limiter returns on this async flow; <see langword="null"/> for none.</summary>
     public static Action<RateLimitLease>? Current
     {
         get => s_current.Value;
-        set => s_current.Value = value;
+        set
+        {
+            if (value is not null)
+            {
+                s_everSet = true;
+            }
+
+            s_current.Value = value;
+        }
+    }
+
+    /// <summary>Shows <paramref name="lease"/> to the observer of this flow, if any.</summary>
+    internal static void Notify(RateLimitLease lease)
+    {
+        if (s_everSet)
+        {
+            s_current.Value?.Invoke(lease);
+        }
     }
 }

@@ -5,7 +5,7 @@ namespace CommerceKit.RateLimiting.Engine;
 /// <summary>A lease that carries its decision's metadata: retry-after, remaining, reset, limit and a reason.</summary>
 internal class DecisionLease(bool isAcquired, RateLimitDecision decision, int limit, string? reason) : RateLimitLease
 {
-    private static readonly string[] Names = [MetadataName.RetryAfter.Name, RateLimitMetadata.Remaining.Name, RateLimitMetadata.Reset.Name, RateLimitMetadata.Limit.Name];
+    internal static readonly string[] Names = [MetadataName.RetryAfter.Name, RateLimitMetadata.Remaining.Name, RateLimitMetadata.Reset.Name, RateLimitMetadata.Limit.Name];
     private static readonly string[] NamesWithReason = [.. Names, MetadataName.ReasonPhrase.Name];
 
     public override bool IsAcquired => isAcquired;
@@ -14,7 +14,13 @@ internal class DecisionLease(bool isAcquired, RateLimitDecision decision, int li
 
     public override bool TryGetMetadata(string metadataName, out object? metadata)
     {
-        metadata = metadataName switch
+        metadata = Lookup(metadataName, isAcquired, decision, limit, reason);
+        return metadata is not null;
+    }
+
+    /// <summary>The value of <paramref name="metadataName"/> for a lease of this decision; null when it has none.</summary>
+    internal static object? Lookup(string metadataName, bool isAcquired, RateLimitDecision decision, int limit, string? reason) =>
+        metadataName switch
         {
             _ when metadataName == MetadataName.RetryAfter.Name && !isAcquired => decision.RetryAfter,
             _ when metadataName == RateLimitMetadata.Remaining.Name => decision.Remaining,
@@ -23,7 +29,4 @@ internal class DecisionLease(bool isAcquired, RateLimitDecision decision, int li
             _ when metadataName == MetadataName.ReasonPhrase.Name => reason,
             _ => null,
         };
-
-        return metadata is not null;
-    }
 }

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+
 namespace CommerceKit.RateLimiting.Engine;
 
 /// <summary>A token bucket, sliding window or fixed window limiter on one backend key. Its leases hold nothing.</summary>
@@ -5,6 +7,10 @@ internal sealed class DistributedRateLimiter(RateLimiterProvider provider, strin
     : StoreBackedRateLimiter(provider, key, policy)
 {
     private readonly RateLimitCounter _counter = provider.Store.CreateCounter(key, policy);
+
+    protected override long AvailablePermits => _counter.AvailableNow ?? base.AvailablePermits;
+
+    protected override RateLimitLease? TryGrantAtOnce(int permits) => _counter.TryGrantAtOnce(permits);
 
     protected override bool TryDecideNow(int permits, string? leaseId, out RateLimitDecision decision) => _counter.TryAcquireNow(permits, out decision);
 

@@ -16,7 +16,6 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
     private static readonly TimeSpan LongestQueuedWait = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ShortestQueuedWait = TimeSpan.FromMilliseconds(1);
 
-    private long _uses;
     private long _usesSeen = -1;
     private long _idleSince;
     private long _lastRemaining;
@@ -35,15 +34,15 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
     }
 
     /// <summary>
-    /// The time since a call of this property first saw no new decision. Decisions only bump a counter (reading
-    /// the clock there would cost more than the in-memory decision itself), so the idle time is as precise as the
-    /// caller's polling: a partitioned limiter polls every 100 ms and drops partitions idle for 10 s.
+    /// The time since a call of this property first saw no new decision. Decisions only bump the statistics
+    /// (reading the clock there would cost more than the in-memory decision itself), so the idle time is as precise
+    /// as the caller's polling: a partitioned limiter polls every 100 ms and drops partitions idle for 10 s.
     /// </summary>
     public override TimeSpan? IdleDuration
     {
         get
         {
-            var uses = Volatile.Read(ref _uses);
+            var uses = Volatile.Read(ref _successful) + Volatile.Read(ref _failed);
             if (uses != Interlocked.Exchange(ref _usesSeen, uses))
             {
                 Volatile.Write(ref _idleSince, Provider.TimeProvider.GetTimestamp());
@@ -61,15 +60,23 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
 
     public override RateLimiterStatistics? GetStatistics() => new()
     {
-        CurrentAvailablePermits = Volatile.Read(ref _lastRemaining),
+        CurrentAvailablePermits = AvailablePermits,
         CurrentQueuedCount = Volatile.Read(ref _queued),
         TotalSuccessfulLeases = Volatile.Read(ref _successful),
         TotalFailedLeases = Volatile.Read(ref _failed),
     };
 
+    /// <summary>The permits left after the last decision, or now when the backend can tell without a request.</summary>
+    protected virtual long AvailablePermits => Volatile.Read(ref _lastRemaining);
+
     protected sealed override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         CheckUsable(permitCount);
+        if (TryGrantAtOnce(permitCount) is { } granted)
+        {
+            return Granted(granted);
+        }
+
         var leaseId = NewLeaseId();
         if (TryDecideNow(permitCount, leaseId, out var decision))
         {
@@ -88,6 +95,11 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<RateLimitLease>(cancellationToken);
+        }
+
+        if (TryGrantAtOnce(permitCount) is { } granted)
+        {
+            return ValueTask.FromResult(Granted(granted));
         }
 
         // A backend that decides in memory answers without an async state machine unless the request must queue.
@@ -157,6 +169,9 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
     /// <summary>The id the permits of one acquisition are held under, for limiters whose leases hold permits.</summary>
     protected virtual string? NewLeaseId() => null;
 
+    /// <summary>A granted lease without a full decision, when the backend has a fast path (see <see cref="RateLimitCounter.TryGrantAtOnce"/>).</summary>
+    protected virtual RateLimitLease? TryGrantAtOnce(int permits) => null;
+
     /// <summary>The backend's decision when it can be made without waiting (in memory).</summary>
     protected abstract bool TryDecideNow(int permits, string? leaseId, out RateLimitDecision decision);
 
@@ -209,34 +224,36 @@ internal abstract class StoreBackedRateLimiter : RateLimiter
 
     private RateLimitLease Complete(RateLimitDecision decision, int permits, string? leaseId, DecisionOutcome outcome)
     {
-        _uses++;
-        RateLimitTelemetry.Record(Provider.Store.BackendName, outcome);
-        RateLimitLease lease;
         if (outcome == DecisionOutcome.Granted)
         {
             Volatile.Write(ref _lastRemaining, decision.Remaining);
-            Interlocked.Increment(ref _successful);
-            lease = leaseId is null || permits == 0 ? new DecisionLease(true, decision, Policy.PermitLimit, null) : Hold(decision, leaseId);
+            return Granted(leaseId is null || permits == 0 ? new DecisionLease(true, decision, Policy.PermitLimit, null) : Hold(decision, leaseId));
         }
-        else
+
+        RateLimitTelemetry.Record(Provider.Store.BackendName, outcome);
+        if (outcome is DecisionOutcome.Rejected or DecisionOutcome.QueueFull)
         {
-            if (outcome is DecisionOutcome.Rejected or DecisionOutcome.QueueFull)
-            {
-                Volatile.Write(ref _lastRemaining, decision.Remaining);
-            }
-
-            var reason = outcome switch
-            {
-                DecisionOutcome.QueueFull => RateLimitReasons.QueueFull,
-                DecisionOutcome.FailedOpen or DecisionOutcome.FailedClosed => RateLimitReasons.BackendUnavailable,
-                _ => null,
-            };
-            var granted = outcome == DecisionOutcome.FailedOpen;
-            _ = granted ? Interlocked.Increment(ref _successful) : Interlocked.Increment(ref _failed);
-            lease = new DecisionLease(granted, decision, Policy.PermitLimit, reason);
+            Volatile.Write(ref _lastRemaining, decision.Remaining);
         }
 
-        RateLimitLeaseObserver.Current?.Invoke(lease);
+        var reason = outcome switch
+        {
+            DecisionOutcome.QueueFull => RateLimitReasons.QueueFull,
+            DecisionOutcome.FailedOpen or DecisionOutcome.FailedClosed => RateLimitReasons.BackendUnavailable,
+            _ => null,
+        };
+        var granted = outcome == DecisionOutcome.FailedOpen;
+        _ = granted ? Interlocked.Increment(ref _successful) : Interlocked.Increment(ref _failed);
+        var lease = new DecisionLease(granted, decision, Policy.PermitLimit, reason);
+        RateLimitLeaseObserver.Notify(lease);
+        return lease;
+    }
+
+    private RateLimitLease Granted(RateLimitLease lease)
+    {
+        Interlocked.Increment(ref _successful);
+        RateLimitTelemetry.Record(Provider.Store.BackendName, DecisionOutcome.Granted);
+        RateLimitLeaseObserver.Notify(lease);
         return lease;
     }
 

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+
 namespace CommerceKit.RateLimiting.InMemory;
 
 /// <summary>A counter on one key's in-memory state; decisions are synchronous and run under the state's gate.</summary>
@@ -39,10 +41,55 @@ internal abstract class InMemoryCounter<TState>(InMemoryRateLimitStore store, st
 /// A token bucket: GCRA keeps one number, so a decision is a compare-and-swap instead of a lock (the in-memory
 /// decision competes with <c>TokenBucketRateLimiter</c>, which never reads a clock).
 /// </summary>
-internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string key, TokenBucketPolicy policy) : RateLimitCounter
+internal sealed class TokenBucketCounter : RateLimitCounter
 {
-    private readonly long _interval = (long)policy.EmissionInterval.TotalMicroseconds;
-    private TokenBucketState _state = store.Attach<TokenBucketState>(key);
+    private readonly InMemoryRateLimitStore _store;
+    private readonly string _key;
+    private readonly TokenBucketPolicy _policy;
+    private readonly long _interval;
+    private readonly long _tolerance;
+    private readonly GrantedTokenBucketLease _granted;
+    private TokenBucketState _state;
+
+    public TokenBucketCounter(InMemoryRateLimitStore store, string key, TokenBucketPolicy policy)
+    {
+        _store = store;
+        _key = key;
+        _policy = policy;
+        _interval = (long)policy.EmissionInterval.TotalMicroseconds;
+        _tolerance = _interval * policy.PermitLimit;
+        _granted = new GrantedTokenBucketLease(this, policy.PermitLimit);
+        _state = store.Attach<TokenBucketState>(key);
+    }
+
+    internal override long? AvailableNow => Peek().Remaining;
+
+    // One clock read and one compare-and-swap; the shared lease works its metadata out only when asked.
+    internal override RateLimitLease? TryGrantAtOnce(int permits)
+    {
+        var state = _state;
+        var seen = Volatile.Read(ref state.TheoreticalArrival);
+        return permits > 0
+            && seen != TokenBucketState.RemovedMarker
+            && RateLimitMath.TryTake(seen, _store.Now, permits, _interval, _tolerance, out var next)
+            && Interlocked.CompareExchange(ref state.TheoreticalArrival, next, seen) == seen
+            ? _granted
+            : null;
+    }
+
+    /// <summary>The bucket as it is now, without taking from it.</summary>
+    internal RateLimitDecision Peek()
+    {
+        var arrival = Volatile.Read(ref _state.TheoreticalArrival);
+        if (arrival == TokenBucketState.RemovedMarker)
+        {
+            _state = _store.Attach<TokenBucketState>(_key);
+            arrival = Volatile.Read(ref _state.TheoreticalArrival);
+        }
+
+        // A swept state reads as a full bucket, which is what it was.
+        return RateLimitMath.TokenBucket(ref arrival, _store.Now, 0, _interval, _policy.PermitLimit);
+    }
 
     public override ValueTask<RateLimitDecision> AcquireAsync(int permits, CancellationToken cancellationToken)
     {
@@ -59,15 +106,15 @@ internal sealed class TokenBucketCounter(InMemoryRateLimitStore store, string ke
             var seen = Volatile.Read(ref state.TheoreticalArrival);
             if (seen == TokenBucketState.RemovedMarker)
             {
-                _state = store.Attach<TokenBucketState>(key);
+                _state = _store.Attach<TokenBucketState>(_key);
                 continue;
             }
 
             var arrival = seen;
-            decision = RateLimitMath.TokenBucket(ref arrival, store.Now, permits, _interval, policy.PermitLimit);
+            decision = RateLimitMath.TokenBucket(ref arrival, _store.Now, permits, _interval, _policy.PermitLimit);
             if (arrival == seen || Interlocked.CompareExchange(ref state.TheoreticalArrival, arrival, seen) == seen)
             {
-                decision = store.Padded(decision);
+                decision = _store.Padded(decision);
                 return true;
             }
         }

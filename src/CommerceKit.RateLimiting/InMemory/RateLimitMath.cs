@@ -12,7 +12,7 @@ internal static class RateLimitMath
         var tolerance = interval * limit;
         var start = Math.Max(theoreticalArrival, now);
         var next = start + (Math.Max(permits, 1) * interval);
-        if (next - now > tolerance)
+        if (!Admits(next, now, tolerance))
         {
             return RateLimitDecision.FromMicroseconds(false, (tolerance - (start - now)) / interval, next - tolerance - now, start - now);
         }
@@ -25,6 +25,18 @@ internal static class RateLimitMath
         theoreticalArrival = next;
         return RateLimitDecision.FromMicroseconds(true, (tolerance - (next - now)) / interval, 0, next - now);
     }
+
+    /// <summary>
+    /// GCRA's admission alone, for the in-memory fast path: whether <paramref name="permits"/> (more than 0) fit,
+    /// and the theoretical arrival after taking them.
+    /// </summary>
+    public static bool TryTake(long theoreticalArrival, long now, int permits, long interval, long tolerance, out long next)
+    {
+        next = Math.Max(theoreticalArrival, now) + (permits * interval);
+        return Admits(next, now, tolerance);
+    }
+
+    private static bool Admits(long next, long now, long tolerance) => next - now <= tolerance;
 
     /// <summary>A fixed window aligned to the epoch.</summary>
     public static RateLimitDecision FixedWindow(ref long windowStart, ref long count, long now, int permits, long window, int limit)
