@@ -24,7 +24,7 @@ internal abstract class InMemoryCounter<TState>(InMemoryRateLimitStore store, st
             {
                 if (!state.Removed)
                 {
-                    decision = store.Padded(Decide(state, store.Now, permits));
+                    decision = Decide(state, store.Now, permits);
                     return true;
                 }
             }
@@ -64,17 +64,30 @@ internal sealed class TokenBucketCounter : RateLimitCounter
 
     internal override long? AvailableNow => Peek().Remaining;
 
-    // One clock read and one compare-and-swap; the shared lease works its metadata out only when asked.
+    // One memory read for the clock and one compare-and-swap; the shared lease works its metadata out only when asked.
+    // The recent clock lags, which only makes the admission check stricter: a grant it refuses is decided again by
+    // TryAcquireNow on the precise clock, so a rejection's RetryAfter is exact. A grant on the lagging clock while the
+    // bucket was full refills it from slightly earlier, which can admit the lag's worth of refill early (lag divided by
+    // the emission interval, in permits).
     internal override RateLimitLease? TryGrantAtOnce(int permits)
     {
         var state = _state;
-        var seen = Volatile.Read(ref state.TheoreticalArrival);
-        return permits > 0
-            && seen != TokenBucketState.RemovedMarker
-            && RateLimitMath.TryTake(seen, _store.Now, permits, _interval, _tolerance, out var next)
-            && Interlocked.CompareExchange(ref state.TheoreticalArrival, next, seen) == seen
-            ? _granted
-            : null;
+        while (permits > 0)
+        {
+            var seen = Volatile.Read(ref state.TheoreticalArrival);
+            if (seen == TokenBucketState.RemovedMarker
+                || !RateLimitMath.TryTake(seen, _store.RecentNow, permits, _interval, _tolerance, out var next))
+            {
+                return null;
+            }
+
+            if (Interlocked.CompareExchange(ref state.TheoreticalArrival, next, seen) == seen)
+            {
+                return _granted;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The bucket as it is now, without taking from it.</summary>
@@ -114,7 +127,6 @@ internal sealed class TokenBucketCounter : RateLimitCounter
             decision = RateLimitMath.TokenBucket(ref arrival, _store.Now, permits, _interval, _policy.PermitLimit);
             if (arrival == seen || Interlocked.CompareExchange(ref state.TheoreticalArrival, arrival, seen) == seen)
             {
-                decision = _store.Padded(decision);
                 return true;
             }
         }

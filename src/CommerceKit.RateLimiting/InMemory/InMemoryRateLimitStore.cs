@@ -32,42 +32,26 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     internal int KeyCount => _keys.Count;
 
     /// <summary>
-    /// What a rejection's retry-after must add so that a caller waiting exactly that long finds the permits back: the
-    /// system tick lags real time by up to its resolution (a few milliseconds on Linux, about 16 on Windows).
+    /// Now on this process's monotonic clock, in microseconds. Providers other than <see cref="TimeProvider.System"/>
+    /// (a <c>FakeTimeProvider</c> in tests) are read through <see cref="TimeProvider.GetTimestamp"/>.
     /// </summary>
-    internal TimeSpan RetryPadding => _systemClock ? TimeSpan.FromMilliseconds(16) : TimeSpan.Zero;
-
-    /// <summary>The decision with <see cref="RetryPadding"/> added when it is a rejection.</summary>
-    internal RateLimitDecision Padded(RateLimitDecision decision) =>
-        decision.IsGranted || !_systemClock ? decision : decision with { RetryAfter = decision.RetryAfter + RetryPadding };
+    internal long Now => _systemClock ? TickingClock.Precise : FromTimestamp(_timeProvider.GetTimestamp());
 
     /// <summary>
-    /// Now on this process's monotonic clock, in microseconds. On <see cref="TimeProvider.System"/> that is the
-    /// system's millisecond tick: reading the high-resolution clock alone costs more than .NET's own
-    /// <c>TokenBucketRateLimiter</c> takes for a whole decision. Other providers (a <c>FakeTimeProvider</c> in
-    /// tests) are read through <see cref="TimeProvider.GetTimestamp"/>.
+    /// <see cref="Now"/> as of up to a few milliseconds ago (see <see cref="TickingClock"/>), for the token bucket's
+    /// grants only: a lagging clock is safe there and nowhere else.
     /// </summary>
-    internal long Now
-    {
-        get
-        {
-            if (_systemClock)
-            {
-                return Environment.TickCount64 * 1000;
-            }
+    internal long RecentNow => _systemClock ? TickingClock.Shared.Recent : FromTimestamp(_timeProvider.GetTimestamp());
 
-            // Integers: a double would round large timestamps. Constant divisors for the usual clocks (Stopwatch on
-            // Linux counts nanoseconds, FakeTimeProvider ticks) let the JIT multiply instead of divide.
-            var timestamp = _timeProvider.GetTimestamp();
-            return _ticksPerMicrosecond switch
-            {
-                1000 => timestamp / 1000,
-                10 => timestamp / 10,
-                > 0 => timestamp / _ticksPerMicrosecond,
-                _ => (timestamp / _frequency * 1_000_000) + (timestamp % _frequency * 1_000_000 / _frequency),
-            };
-        }
-    }
+    // Integers: a double would round large timestamps. Constant divisors for the usual clocks (FakeTimeProvider
+    // ticks, Stopwatch on Linux counts nanoseconds) let the JIT multiply instead of divide.
+    private long FromTimestamp(long timestamp) => _ticksPerMicrosecond switch
+    {
+        10 => timestamp / 10,
+        1000 => timestamp / 1000,
+        > 0 => timestamp / _ticksPerMicrosecond,
+        _ => (timestamp / _frequency * 1_000_000) + (timestamp % _frequency * 1_000_000 / _frequency),
+    };
 
     public override RateLimitCounter CreateCounter(string key, RateLimitPolicy policy)
     {
