@@ -16,6 +16,7 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     private readonly long _frequency;
     private readonly long _ticksPerMicrosecond;
     private readonly bool _systemClock;
+    private readonly Func<long>? _laggingClock;
     private int _sweepAt = FirstSweepAt;
 
     public InMemoryRateLimitStore(TimeProvider timeProvider)
@@ -26,6 +27,16 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
         _frequency = timeProvider.TimestampFrequency;
         _ticksPerMicrosecond = _frequency % 1_000_000 == 0 ? _frequency / 1_000_000 : 0;
         _systemClock = ReferenceEquals(timeProvider, TimeProvider.System);
+    }
+
+    /// <summary>
+    /// A store whose <see cref="RecentNow"/> is <paramref name="laggingClock"/> (microseconds, never ahead of
+    /// <paramref name="timeProvider"/>), for tests of what a lagging clock may change.
+    /// </summary>
+    internal InMemoryRateLimitStore(TimeProvider timeProvider, Func<long> laggingClock)
+        : this(timeProvider)
+    {
+        _laggingClock = laggingClock;
     }
 
     /// <summary>Keys with live state, for tests of the sweep.</summary>
@@ -41,7 +52,7 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     /// <see cref="Now"/> as of up to a few milliseconds ago (see <see cref="TickingClock"/>), for the token bucket's
     /// grants only: a lagging clock is safe there and nowhere else.
     /// </summary>
-    internal long RecentNow => _systemClock ? TickingClock.Shared.Recent : FromTimestamp(_timeProvider.GetTimestamp());
+    internal long RecentNow => _systemClock ? TickingClock.Shared.Recent : _laggingClock?.Invoke() ?? Now;
 
     // Integers: a double would round large timestamps. Constant divisors for the usual clocks (FakeTimeProvider
     // ticks, Stopwatch on Linux counts nanoseconds) let the JIT multiply instead of divide.
