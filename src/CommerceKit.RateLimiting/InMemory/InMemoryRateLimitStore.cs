@@ -14,7 +14,6 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     private readonly ConcurrentDictionary<string, MemoryKeyState> _keys = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly long _frequency;
-    private readonly long _ticksPerMicrosecond;
     private readonly bool _systemClock;
     private readonly Func<long>? _laggingClock;
     private int _sweepAt = FirstSweepAt;
@@ -25,7 +24,6 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
         _frequency = timeProvider.TimestampFrequency;
-        _ticksPerMicrosecond = _frequency % 1_000_000 == 0 ? _frequency / 1_000_000 : 0;
         _systemClock = ReferenceEquals(timeProvider, TimeProvider.System);
     }
 
@@ -54,15 +52,7 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     /// </summary>
     internal long RecentNow => _systemClock ? TickingClock.Shared.Recent : _laggingClock?.Invoke() ?? Now;
 
-    // Integers: a double would round large timestamps. Constant divisors for the usual clocks (FakeTimeProvider
-    // ticks, Stopwatch on Linux counts nanoseconds) let the JIT multiply instead of divide.
-    private long FromTimestamp(long timestamp) => _ticksPerMicrosecond switch
-    {
-        10 => timestamp / 10,
-        1000 => timestamp / 1000,
-        > 0 => timestamp / _ticksPerMicrosecond,
-        _ => (timestamp / _frequency * 1_000_000) + (timestamp % _frequency * 1_000_000 / _frequency),
-    };
+    private long FromTimestamp(long timestamp) => TickingClock.ToMicroseconds(timestamp, _frequency);
 
     public override RateLimitCounter CreateCounter(string key, RateLimitPolicy policy)
     {

@@ -20,8 +20,6 @@ internal sealed class TickingClock(int ticksPerCheck)
     private const int Read = 1;
     private const int Unread = 2;
 
-    private static readonly long s_ticksPerMicrosecond = Stopwatch.Frequency % 1_000_000 == 0 ? Stopwatch.Frequency / 1_000_000 : 0;
-
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _wake = new(0);
     private long _recent;
@@ -32,16 +30,19 @@ internal sealed class TickingClock(int ticksPerCheck)
     public static TickingClock Shared { get; } = new(ticksPerCheck: 1000);
 
     /// <summary>Now, from the clock itself.</summary>
-    public static long Precise
+    public static long Precise => ToMicroseconds(Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+
+    // Integers: a double would round large timestamps. Constant divisors for the usual clocks (Stopwatch on Linux counts
+    // nanoseconds, on Windows and FakeTimeProvider ticks of 100 ns) let the JIT multiply instead of divide.
+
+    /// <summary>A timestamp of a clock that ticks <paramref name="frequency"/> times a second, in microseconds.</summary>
+    public static long ToMicroseconds(long timestamp, long frequency) => frequency switch
     {
-        get
-        {
-            var timestamp = Stopwatch.GetTimestamp();
-            return s_ticksPerMicrosecond > 0
-                ? timestamp / s_ticksPerMicrosecond
-                : (timestamp / Stopwatch.Frequency * 1_000_000) + (timestamp % Stopwatch.Frequency * 1_000_000 / Stopwatch.Frequency);
-        }
-    }
+        1_000_000_000 => timestamp / 1000,
+        10_000_000 => timestamp / 10,
+        _ when frequency % 1_000_000 == 0 => timestamp / (frequency / 1_000_000),
+        _ => (timestamp / frequency * 1_000_000) + (timestamp % frequency * 1_000_000 / frequency),
+    };
 
     /// <summary>Now as of the last tick: never later than <see cref="Precise"/>, and never earlier than a previous read.</summary>
     public long Recent
