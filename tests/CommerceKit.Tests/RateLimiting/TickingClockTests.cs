@@ -36,8 +36,8 @@ public sealed class TickingClockTests
         Assert.False(clock.IsParked);
 
         // Two checks without a read: the first marks the copy unread, the second parks.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!clock.IsParked && DateTime.UtcNow < deadline)
+        var deadline = TickingClock.Precise + (long)TimeSpan.FromSeconds(10).TotalMicroseconds;
+        while (!clock.IsParked && TickingClock.Precise < deadline)
         {
             await Task.Delay(10);
         }
@@ -55,11 +55,11 @@ public sealed class TickingClockTests
     }
 
     [Fact]
-    public void The_copy_lags_the_clock_by_little()
+    public async Task The_copy_lags_the_clock_by_little()
     {
         var clock = new TickingClock(ticksPerCheck: 1000);
         _ = clock.Recent;
-        Thread.Sleep(500);
+        await Task.Delay(500);
 
         // A copy that stopped ticking would be 500 ms behind.
         Assert.InRange(TickingClock.Precise - clock.Recent, 0, Tolerance);
