@@ -31,4 +31,18 @@ public sealed class DistributedLockOptions
 
     /// <summary>The renewal interval in effect: <see cref="RenewalInterval"/>, or a third of <see cref="Expiry"/>.</summary>
     internal TimeSpan EffectiveRenewalInterval => RenewalInterval ?? Expiry / 3;
+
+    /// <summary>
+    /// How long a lease handed straight to a queued waiter lives until that waiter renews it (at once): a waiter that
+    /// crashed while queued holds the lock up no longer than this. Twice <see cref="QueuedRecheckInterval"/>, so a
+    /// waiter that missed the hand-off notification still finds the lease its own on its next check.
+    /// </summary>
+    internal TimeSpan HandOffLease => Expiry < FallbackPollInterval * 2 ? Expiry : FallbackPollInterval * 2;
+
+    /// <summary>
+    /// How often a queued waiter checks the lock (and so renews its place in the queue, which lasts
+    /// <see cref="HandOffLease"/>): at most <see cref="FallbackPollInterval"/>, and at most half the hand-off lease,
+    /// so a lease handed over is still good for at least this long when the waiter hears of it.
+    /// </summary>
+    internal TimeSpan QueuedRecheckInterval => HandOffLease / 2;
 }

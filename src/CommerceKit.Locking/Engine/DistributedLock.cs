@@ -42,7 +42,7 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
         try
         {
             var handle = timeout == TimeSpan.Zero
-                ? (await TryOnceAsync(cancellationToken).ConfigureAwait(false)).Handle
+                ? await TryOnceAsync(cancellationToken).ConfigureAwait(false)
                 : await WaitForLeaseAsync(startedAt, timeout, cancellationToken).ConfigureAwait(false);
             outcome = handle is null ? "timeout" : "acquired";
             activity?.SetTag(LockTelemetry.FencingTokenTag, handle?.FencingToken);
@@ -71,13 +71,20 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
     private async ValueTask<LockHandle?> WaitForLeaseAsync(long startedAt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var time = Provider.TimeProvider;
-        var waiter = Provider.Waiters.Register(Name);
+        var options = Provider.Options;
+
+        // One owner id for the whole wait: a store that queues waiters hands the lease to the id it queued.
+        var owner = NewOwner();
+        var waiter = Provider.Waiters.Register(Name, owner);
+        LockHandle? handle = null;
+        long queuedAt = 0;
+        var mayHoldOrBeQueued = false;
         try
         {
             // Listen before the first attempt: a release between a failed attempt and the wait then still wakes us.
             try
             {
-                await Provider.Store.ListenForReleasesAsync(Provider.Waiters.OnReleased, cancellationToken).ConfigureAwait(false);
+                await Provider.Store.ListenForReleasesAsync(Provider.Waiters.OnReleased, Provider.Waiters.OnHandedOff, cancellationToken).ConfigureAwait(false);
             }
             catch (BackendUnavailableException exception)
             {
@@ -87,40 +94,71 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
             while (true)
             {
                 waiter.Reset();
-                var (handle, holderLeaseRemaining) = await TryOnceAsync(cancellationToken).ConfigureAwait(false);
-                if (handle is not null)
+
+                // Handed over by a release after an attempt that queued us (sent at queuedAt), so the lease is good for
+                // the hand-off lease from then at least; the handle renews it to the full expiry at once.
+                if (queuedAt != 0 && waiter.HandedOffToken is var handedOff and > 0)
                 {
-                    return handle;
+                    return handle = new LockHandle(this, owner, handedOff, queuedAt, options.HandOffLease);
                 }
 
+                cancellationToken.ThrowIfCancellationRequested();
                 var left = timeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : timeout - time.GetElapsedTime(startedAt);
+                var sentAt = time.GetTimestamp();
+
+                // Until the answer arrives, the store may have taken the lease or queued us: leaving must clean up.
+                mayHoldOrBeQueued = true;
+                var attempt = await Provider.Store.TryAcquireOrQueueAsync(
+                    Name, owner, options.Expiry, Shorter(left, options.HandOffLease), options.HandOffLease, cancellationToken).ConfigureAwait(false);
+                if (attempt.IsAcquired)
+                {
+                    return handle = new LockHandle(this, owner, attempt.FencingToken, sentAt, options.Expiry);
+                }
+
+                if (attempt.IsQueued)
+                {
+                    queuedAt = sentAt;
+                }
+
+                mayHoldOrBeQueued = queuedAt != 0;
+                left = timeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : timeout - time.GetElapsedTime(startedAt);
                 if (left <= TimeSpan.Zero)
                 {
                     return null;
                 }
 
-                await waiter.WaitAsync(NextCheck(left, holderLeaseRemaining), time, cancellationToken).ConfigureAwait(false);
+                var poll = attempt.IsQueued ? options.QueuedRecheckInterval : options.FallbackPollInterval;
+                await waiter.WaitAsync(NextCheck(poll, left, attempt.HolderLeaseRemaining), time, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
             Provider.Waiters.Unregister(waiter);
+            if (handle is null && mayHoldOrBeQueued)
+            {
+                // Leave the queue, and pass on a lease taken by an unanswered attempt or handed over while giving up.
+                _ = ReleaseQuietlyAsync(owner);
+            }
         }
     }
 
     // Wake at the latest when the holder's lease runs out (a crashed holder never announces a release), and poll
     // now and then in case a notification was lost; jitter keeps waiters of one lock from polling in step.
-    private TimeSpan NextCheck(TimeSpan left, TimeSpan holderLeaseRemaining)
+    private static TimeSpan NextCheck(TimeSpan pollInterval, TimeSpan left, TimeSpan holderLeaseRemaining)
     {
-        var poll = Provider.Options.FallbackPollInterval * (0.75 + (Random.Shared.NextDouble() / 4));
+        var poll = pollInterval * (0.75 + (Random.Shared.NextDouble() / 4));
         var next = holderLeaseRemaining > TimeSpan.Zero && holderLeaseRemaining < poll ? holderLeaseRemaining + TimeSpan.FromMilliseconds(1) : poll;
-        return next < left ? next : left;
+        return Shorter(next, left);
     }
 
-    private async ValueTask<(LockHandle? Handle, TimeSpan HolderLeaseRemaining)> TryOnceAsync(CancellationToken cancellationToken)
+    private static TimeSpan Shorter(TimeSpan first, TimeSpan second) => first < second ? first : second;
+
+    private static string NewOwner() => Guid.NewGuid().ToString("N");
+
+    private async ValueTask<LockHandle?> TryOnceAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var owner = Guid.NewGuid().ToString("N");
+        var owner = NewOwner();
         var sentAt = Provider.TimeProvider.GetTimestamp();
         LeaseAttempt attempt;
         try
@@ -134,9 +172,7 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
             throw;
         }
 
-        return attempt.IsAcquired
-            ? (new LockHandle(this, owner, attempt.FencingToken, sentAt), TimeSpan.Zero)
-            : (null, attempt.HolderLeaseRemaining);
+        return attempt.IsAcquired ? new LockHandle(this, owner, attempt.FencingToken, sentAt, Provider.Options.Expiry) : null;
     }
 
     internal async Task ReleaseQuietlyAsync(string owner)

@@ -23,8 +23,9 @@ internal sealed class LockHandle : ILockHandle
     /// <param name="owningLock">The lock this handle holds.</param>
     /// <param name="owner">The owner id the lease was taken with.</param>
     /// <param name="fencingToken">The lease's fencing token.</param>
-    /// <param name="acquiredAt">The timestamp from before the acquire request was sent: the lease is valid for the expiry from then at least.</param>
-    public LockHandle(DistributedLock owningLock, string owner, long fencingToken, long acquiredAt)
+    /// <param name="acquiredAt">A timestamp from before the lease was taken: it is valid for <paramref name="lease"/> from then at least.</param>
+    /// <param name="lease">How long the backend gave the lease: the expiry, or a hand-off lease the handle renews at once.</param>
+    public LockHandle(DistributedLock owningLock, string owner, long fencingToken, long acquiredAt, TimeSpan lease)
     {
         _lock = owningLock;
         _owner = owner;
@@ -32,10 +33,14 @@ internal sealed class LockHandle : ILockHandle
         HandleLost = _lost.Token;
         var options = Provider.Options;
         _expiryTicks = ToTicks(options.Expiry);
-        _validUntil = acquiredAt + _expiryTicks;
+        _validUntil = acquiredAt + ToTicks(lease);
         _holdUntil = options.MaxHoldTime is { } maxHold ? acquiredAt + ToTicks(maxHold) : long.MaxValue;
         LockTelemetry.Held.Add(1, new KeyValuePair<string, object?>(CommerceKitDiagnostics.BackendTagName, Provider.Store.BackendName));
-        _renewalTimer = Provider.TimeProvider.CreateTimer(static handle => ((LockHandle)handle!).OnRenewalDue(), this, NextRenewal(), Timeout.InfiniteTimeSpan);
+        _renewalTimer = Provider.TimeProvider.CreateTimer(static handle => ((LockHandle)handle!).OnRenewalDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        // Armed once assigned: a renewal due at once could otherwise run before the field is set. A lease shorter than
+        // the expiry (handed over from a queue) is renewed to the full expiry right away.
+        _renewalTimer.Change(lease < options.Expiry ? TimeSpan.Zero : NextRenewal(), Timeout.InfiniteTimeSpan);
     }
 
     public string Name => _lock.Name;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommerceKit.PostgreSql.Connection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,23 +9,27 @@ using Polly.Retry;
 namespace CommerceKit.PostgreSql.Locking;
 
 /// <summary>
-/// Holds one connection that LISTENs for lock releases and passes each released name on. When the connection
-/// breaks it reconnects (waiters poll meanwhile, so a notification lost in between only delays them).
+/// Holds one connection that LISTENs for lock releases and hand-offs, and passes each released name and each
+/// handed-over owner on. When the connection breaks it reconnects (waiters poll meanwhile, so a notification lost in
+/// between only delays them: a waiter handed a lease finds it its own on its next attempt).
 /// </summary>
 internal sealed class LockReleaseListener : IAsyncDisposable
 {
     private readonly PostgreSqlDatabase _database;
     private readonly Action<string> _onReleased;
+    private readonly Action<string, long> _onHandedOff;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reconnect;
     private readonly string _payloadPrefix;
     private readonly CancellationTokenSource _stop = new();
     private Task _listening = Task.CompletedTask;
 
-    public LockReleaseListener(PostgreSqlDatabase database, Action<string> onReleased, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
+    public LockReleaseListener(
+        PostgreSqlDatabase database, Action<string> onReleased, Action<string, long> onHandedOff, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
     {
         _database = database;
         _onReleased = onReleased;
+        _onHandedOff = onHandedOff;
         _logger = loggerFactory?.CreateLogger<LockReleaseListener>() ?? NullLogger<LockReleaseListener>.Instance;
         _payloadPrefix = Payload(database.Schema, "");
         _reconnect = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
@@ -39,7 +44,10 @@ internal sealed class LockReleaseListener : IAsyncDisposable
             .Build();
     }
 
-    /// <summary>The NOTIFY payload for a release: the schema, so instances using other schemas ignore it, and the name.</summary>
+    /// <summary>
+    /// The NOTIFY payload for a release: the schema, so instances using other schemas ignore it, and the name. A
+    /// hand-off's payload starts the same way, followed by <c>owner:token</c>.
+    /// </summary>
     public static string Payload(string schema, string name) => schema + ":" + name;
 
     /// <summary>Opens the listening connection; completes when LISTEN is in effect.</summary>
@@ -62,7 +70,7 @@ internal sealed class LockReleaseListener : IAsyncDisposable
         try
         {
             connection.Notification += OnNotification;
-            var command = new NpgsqlCommand($"LISTEN {LockingSql.ReleaseChannel}", connection);
+            var command = new NpgsqlCommand($"LISTEN {LockingSql.ReleaseChannel}; LISTEN {LockingSql.HandOffChannel}", connection);
             await using (command.ConfigureAwait(false))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -109,9 +117,20 @@ internal sealed class LockReleaseListener : IAsyncDisposable
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
-        if (e.Payload.StartsWith(_payloadPrefix, StringComparison.Ordinal))
+        if (!e.Payload.StartsWith(_payloadPrefix, StringComparison.Ordinal))
         {
-            _onReleased(e.Payload[_payloadPrefix.Length..]);
+            return;
+        }
+
+        var message = e.Payload.AsSpan(_payloadPrefix.Length);
+        if (e.Channel != LockingSql.HandOffChannel)
+        {
+            _onReleased(message.ToString());
+        }
+        else if (message.IndexOf(':') is var colon and > 0
+            && long.TryParse(message[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var fencingToken))
+        {
+            _onHandedOff(message[..colon].ToString(), fencingToken);
         }
     }
 }

@@ -9,8 +9,9 @@ namespace CommerceKit.PostgreSql.Locking;
 /// <summary>
 /// Leases as rows of <c>lock_leases</c> with <c>expires_at</c> on the database clock, fencing tokens from a sequence.
 /// A lease row rather than a session advisory lock: a held lock then costs no pooled connection, and a holder that
-/// crashes loses its lease on the same expiry rule as on Redis. Every operation is one statement, one round trip;
-/// releases that someone waits for are announced with NOTIFY and heard by one LISTEN connection per instance.
+/// crashes loses its lease on the same expiry rule as on Redis. Every operation is one statement, one round trip.
+/// Waiters queue in <c>lock_waiters</c>, and a release hands the lease straight to the oldest, announcing it with
+/// NOTIFY; other releases that someone waited for are announced too. One LISTEN connection per instance hears them.
 /// </summary>
 internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposable
 {
@@ -24,11 +25,22 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _sql = new LockingSql(database.Schema);
-        _listener = new LockReleaseListener(database, NotifyReleased, timeProvider, loggerFactory);
+        _listener = new LockReleaseListener(database, NotifyReleased, NotifyHandedOff, timeProvider, loggerFactory);
     }
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
-        await RunAsync(_sql.Acquire, [name, owner, BackendDurations.Milliseconds(expiry)], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
+        await RunAsync(_sql.Acquire, [name, owner, BackendDurations.Milliseconds(expiry), 0L, 0L], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<LeaseAttempt> TryAcquireOrQueueAsync(
+        string name, string owner, TimeSpan expiry, TimeSpan queueFor, TimeSpan handOffLease, CancellationToken cancellationToken)
+    {
+        var attempt = await RunAsync(
+            _sql.Acquire,
+            [name, owner, BackendDurations.Milliseconds(expiry), BackendDurations.Milliseconds(queueFor), BackendDurations.Milliseconds(handOffLease)],
+            ReadAttemptAsync,
+            cancellationToken).ConfigureAwait(false);
+        return attempt.IsAcquired ? attempt : LeaseAttempt.Queued(attempt.HolderLeaseRemaining);
+    }
 
     public override async ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
         await RunAsync(
@@ -40,8 +52,8 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
     public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.Release,
-            [name, owner, LockingSql.ReleaseChannel, LockReleaseListener.Payload(_database.Schema, name)],
-            static async (command, token) => (long)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))! == 1,
+            [name, owner, LockingSql.ReleaseChannel, LockReleaseListener.Payload(_database.Schema, name), LockingSql.HandOffChannel, LockReleaseListener.Payload(_database.Schema, "")],
+            static async (command, token) => (bool)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!,
             cancellationToken).ConfigureAwait(false);
 
     public ValueTask DisposeAsync() => _listener.DisposeAsync();

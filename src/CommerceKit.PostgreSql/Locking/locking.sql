@@ -20,6 +20,58 @@ ALTER TABLE __SCHEMA__.lock_leases ADD COLUMN IF NOT EXISTS waiting boolean NOT 
 -- Fencing tokens for every lock name: a sequence never goes backwards, not even across crashes and restarts.
 CREATE SEQUENCE IF NOT EXISTS __SCHEMA__.lock_fencing_tokens AS bigint;
 
+-- Owners waiting for a lease, oldest first: a release hands the lease straight to the oldest one still queued,
+-- which saves that waiter the round trip of trying again. A place lasts until queued_until unless the waiter's next
+-- attempt renews it, so a waiter that crashed drops out; a lease handed over lives hand_off_ms until its new holder
+-- renews it, so a waiter that crashed just before holds the lock up no longer than that.
+CREATE TABLE IF NOT EXISTS __SCHEMA__.lock_waiters (
+    name         text        NOT NULL,
+    owner        text        NOT NULL,
+    queued_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    queued_until timestamptz NOT NULL,
+    hand_off_ms  bigint      NOT NULL,
+    PRIMARY KEY (name, owner)
+);
+
+-- Releases p_owner's lease and hands it to the oldest live waiter, or frees it and, when an attempt failed while it
+-- was held, announces the release. Also drops p_owner's own place in the queue: a waiter that gives up releases
+-- too, and so passes on a lease handed to it meanwhile. Every change to a name's queue is made while holding its
+-- lease row lock; a plpgsql function rather than one statement because, after that lock, each statement here takes
+-- a new snapshot (READ COMMITTED) and sees every waiter queued by the transactions that held the lock before.
+CREATE OR REPLACE FUNCTION __SCHEMA__.lock_release(p_name text, p_owner text, p_release_channel text, p_release_payload text,
+    p_hand_off_channel text, p_hand_off_prefix text, OUT released boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_lease __SCHEMA__.lock_leases;
+    v_next __SCHEMA__.lock_waiters;
+    v_token bigint;
+BEGIN
+    SELECT * INTO v_lease FROM __SCHEMA__.lock_leases l WHERE l.name = p_name FOR UPDATE;
+    DELETE FROM __SCHEMA__.lock_waiters w WHERE w.name = p_name AND (w.owner = p_owner OR w.queued_until <= clock_timestamp());
+    released := coalesce(v_lease.owner = p_owner, false);
+    IF NOT released THEN
+        RETURN;
+    END IF;
+
+    SELECT * INTO v_next FROM __SCHEMA__.lock_waiters w WHERE w.name = p_name ORDER BY w.queued_at LIMIT 1;
+    IF FOUND THEN
+        DELETE FROM __SCHEMA__.lock_waiters w WHERE w.name = p_name AND w.owner = v_next.owner;
+        UPDATE __SCHEMA__.lock_leases l
+           SET owner = v_next.owner,
+               fencing_token = nextval('__SCHEMA__.lock_fencing_tokens'),
+               expires_at = clock_timestamp() + v_next.hand_off_ms * interval '1 millisecond'
+         WHERE l.name = p_name
+        RETURNING l.fencing_token INTO v_token;
+        PERFORM pg_notify(p_hand_off_channel, p_hand_off_prefix || v_next.owner || ':' || v_token);
+    ELSE
+        UPDATE __SCHEMA__.lock_leases l SET owner = NULL, expires_at = NULL WHERE l.name = p_name;
+        IF v_lease.waiting THEN
+            PERFORM pg_notify(p_release_channel, p_release_payload);
+        END IF;
+    END IF;
+END;
+$$;
+
 -- The newest fencing token that wrote each resource (PostgreSqlFencedWrites): older tokens are refused.
 CREATE TABLE IF NOT EXISTS __SCHEMA__.lock_fences (
     resource      text        PRIMARY KEY,

@@ -20,7 +20,7 @@ public abstract class LockingBackend : BackendInstances
     {
         var store = CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<LockLeaseStore>();
         var heard = new ConcurrentQueue<string>();
-        await store.ListenForReleasesAsync(heard.Enqueue, CancellationToken.None);
+        await store.ListenForReleasesAsync(heard.Enqueue, null, CancellationToken.None);
         return heard;
     }
 

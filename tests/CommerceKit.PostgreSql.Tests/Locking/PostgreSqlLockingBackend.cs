@@ -15,6 +15,9 @@ internal sealed class PostgreSqlLockingBackend(string connectionString) : Lockin
 
     public PostgreSqlFencedWrites FencedWrites => FirstInstance.GetRequiredService<PostgreSqlFencedWrites>();
 
+    /// <summary>The lease store of a new instance, for tests that drive the queue directly.</summary>
+    public LockLeaseStore CreateStore() => CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<LockLeaseStore>();
+
     public override Task DeleteLeaseAsync(string lockName) =>
         Database.ExecuteAsync(
             static async (connection, name, token) =>
