@@ -5,26 +5,56 @@ namespace CommerceKit.Redis.Locking;
 /// <summary>The lock's Lua scripts: one round trip each, every key named in KEYS and sharing the lock's hash tag.</summary>
 internal static class LockScripts
 {
-    // KEYS[1] = lease, KEYS[2] = fencing counter, KEYS[3] = waiting mark
-    // ARGV[1] = owner, ARGV[2] = lease ms, ARGV[3] = counter retention ms
-    // Returns the fencing token (> 0) when the lease was taken, else minus the holder's remaining lease in ms (<= 0).
-    // A failed attempt leaves the waiting mark, so the holder's release is announced: releases nobody waits for
-    // publish nothing. The mark outlives the holder's lease by a lease, and a waiter looks again by the time the lease
-    // runs out (failing again renews the mark), so the mark lasts as long as anyone waits.
-    // The token is at least the server time in microseconds: should the counter be lost (a restart without
-    // persistence, a failover before it replicated, its retention ending), tokens still never go backwards.
-    public static readonly RedisScript Acquire = new("""
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    // The next fencing token, recorded in the counter. It is at least the server time in microseconds: should the
+    // counter be lost (a restart without persistence, a failover before it replicated, its retention ending), tokens
+    // still never go backwards.
+    private const string NextToken = """
+        local function next_token(counter, retention_ms)
           local now = redis.call('TIME')
           local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
-          local token = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
+          local token = tonumber(redis.call('GET', counter) or '0') + 1
           if token < floor then token = floor end
-          redis.call('SET', KEYS[2], string.format('%.0f', token), 'PX', ARGV[3])
+          redis.call('SET', counter, string.format('%.0f', token), 'PX', retention_ms)
+          return token
+        end
+
+        """;
+
+    // KEYS[1] = lease, KEYS[2] = fencing counter, KEYS[3] = waiting mark, KEYS[4] = queue (owners by arrival),
+    // KEYS[5] = queue places (owner -> 'queued until ms:hand-off lease ms')
+    // ARGV[1] = owner, ARGV[2] = lease ms, ARGV[3] = counter retention ms, ARGV[4] = queue ms (0: do not queue),
+    // ARGV[5] = hand-off lease ms
+    // Returns the fencing token (> 0) when the lease was taken, else minus the holder's remaining lease in ms (<= 0).
+    // A lease a release handed to this owner is taken too (the waiter missed the announcement), with a newer token.
+    // A failed attempt leaves the waiting mark, so the holder's release is announced: releases nobody waits for
+    // publish nothing. The mark outlives the holder's lease by a lease, and a waiter looks again by the time the lease
+    // runs out (failing again renews the mark), so the mark lasts as long as anyone waits. A waiting attempt also
+    // takes (or renews) a place in the queue; the queue's keys live as long as its longest-lived place.
+    public static readonly RedisScript Acquire = new(NextToken + """
+        local taken = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+        if not taken and redis.call('GET', KEYS[1]) == ARGV[1] then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          taken = true
+        end
+        if taken then
+          local token = next_token(KEYS[2], ARGV[3])
+          if ARGV[4] ~= '0' and redis.call('HDEL', KEYS[5], ARGV[1]) == 1 then
+            redis.call('ZREM', KEYS[4], ARGV[1])
+          end
           return token
         end
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl < 0 then ttl = 0 end
         redis.call('SET', KEYS[3], '1', 'PX', ttl + tonumber(ARGV[2]))
+        if ARGV[4] ~= '0' then
+          local now = redis.call('TIME')
+          local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+          redis.call('ZADD', KEYS[4], 'NX', now_ms, ARGV[1])
+          redis.call('HSET', KEYS[5], ARGV[1], string.format('%.0f', now_ms + tonumber(ARGV[4])) .. ':' .. ARGV[5])
+          for _, key in ipairs({ KEYS[4], KEYS[5] }) do
+            if redis.call('PTTL', key) < tonumber(ARGV[4]) then redis.call('PEXPIRE', key, ARGV[4]) end
+          end
+        end
         return -ttl
         """);
 
@@ -36,18 +66,42 @@ internal static class LockScripts
         return 0
         """);
 
-    // KEYS[1] = lease, KEYS[2] = waiting mark; ARGV[1] = owner, ARGV[2] = release channel, ARGV[3] = lock name.
-    // Compare-and-delete: a holder whose lease expired must not delete the next holder's lease. Announced only when
-    // an attempt failed meanwhile: every instance that ever waited is subscribed, and would hear every release.
-    public static readonly RedisScript Release = new("""
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          redis.call('DEL', KEYS[1])
-          if redis.call('DEL', KEYS[2]) == 1 then
-            redis.call('PUBLISH', ARGV[2], ARGV[3])
+    // KEYS[1] = lease, KEYS[2] = waiting mark, KEYS[3] = fencing counter, KEYS[4] = queue, KEYS[5] = queue places
+    // ARGV[1] = owner, ARGV[2] = release channel, ARGV[3] = lock name, ARGV[4] = hand-off channel,
+    // ARGV[5] = counter retention ms
+    // Compare-and-release: a holder whose lease expired must not release the next holder's lease. The lease goes
+    // straight to the oldest owner still queued, with the next token, announced as 'owner:token' (places that lapsed
+    // are dropped on the way). Otherwise it is deleted, and announced only when an attempt failed meanwhile: every
+    // instance that ever waited is subscribed, and would hear every release. Also drops the caller's own place: a
+    // waiter that gives up releases too, and so passes on a lease handed to it meanwhile.
+    public static readonly RedisScript Release = new(NextToken + """
+        if redis.call('HDEL', KEYS[5], ARGV[1]) == 1 then redis.call('ZREM', KEYS[4], ARGV[1]) end
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        local now_ms = nil
+        while true do
+          local waiter = redis.call('ZRANGE', KEYS[4], 0, 0)[1]
+          if not waiter then break end
+          redis.call('ZREM', KEYS[4], waiter)
+          local place = redis.call('HGET', KEYS[5], waiter)
+          redis.call('HDEL', KEYS[5], waiter)
+          if place then
+            if not now_ms then
+              local now = redis.call('TIME')
+              now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+            end
+            local colon = string.find(place, ':', 1, true)
+            if tonumber(string.sub(place, 1, colon - 1)) > now_ms then
+              redis.call('SET', KEYS[1], waiter, 'PX', string.sub(place, colon + 1))
+              redis.call('PUBLISH', ARGV[4], waiter .. ':' .. string.format('%.0f', next_token(KEYS[3], ARGV[5])))
+              return 1
+            end
           end
-          return 1
         end
-        return 0
+        redis.call('DEL', KEYS[1])
+        if redis.call('DEL', KEYS[2]) == 1 then
+          redis.call('PUBLISH', ARGV[2], ARGV[3])
+        end
+        return 1
         """);
 
     // KEYS[1] = target, KEYS[2] = target's fence; ARGV[1] = fencing token, ARGV[2] = value, ARGV[3] = expiry ms (0: none).

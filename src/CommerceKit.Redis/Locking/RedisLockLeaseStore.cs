@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommerceKit.Locking;
 using CommerceKit.Redis.Connection;
 using StackExchange.Redis;
@@ -8,8 +9,10 @@ namespace CommerceKit.Redis.Locking;
 /// <summary>
 /// Leases in Redis: <c>{prefix}:lock:{name}:lease</c> holds the owner with a <c>PX</c> expiry on the server's clock,
 /// <c>{prefix}:lock:{name}:fence</c> the last fencing token, <c>{prefix}:lock:{name}:waiting</c> marks that an attempt
-/// failed while the lease was held. Every operation is one script, one round trip; releases that someone waits for are
-/// announced on <c>{prefix}:lock:released</c> to wake waiters on every instance.
+/// failed while the lease was held, <c>{prefix}:lock:{name}:queue</c> and <c>:places</c> hold the waiters queued for a
+/// hand-off. Every operation is one script, one round trip. A release hands the lease to the oldest queued waiter and
+/// announces that on <c>{prefix}:lock:handed-off</c>; other releases that someone waits for are announced on
+/// <c>{prefix}:lock:released</c> to wake waiters on every instance.
 /// </summary>
 internal sealed class RedisLockLeaseStore : LockLeaseStore
 {
@@ -20,6 +23,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
 
     private readonly RedisConnection _connection;
     private readonly RedisChannel _releases;
+    private readonly RedisChannel _handOffs;
 
     public RedisLockLeaseStore(RedisConnection connection)
         : base(RedisFailures.BackendName)
@@ -27,17 +31,21 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _releases = RedisChannel.Literal($"{connection.Keys.Prefix}:{Feature}:released");
+        _handOffs = RedisChannel.Literal($"{connection.Keys.Prefix}:{Feature}:handed-off");
     }
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken)
     {
-        var result = (long)await _connection.EvaluateAsync(
-            LockScripts.Acquire,
-            new[] { Lease(name), Fence(name), Waiting(name) },
-            new RedisValue[] { owner, BackendDurations.Milliseconds(expiry), FenceRetentionMs },
-            cancellationToken).ConfigureAwait(false);
-
+        var result = await AcquireAsync(name, owner, expiry, 0, 0, cancellationToken).ConfigureAwait(false);
         return result > 0 ? LeaseAttempt.Acquired(result) : LeaseAttempt.Held(TimeSpan.FromMilliseconds(-result));
+    }
+
+    public override async ValueTask<LeaseAttempt> TryAcquireOrQueueAsync(
+        string name, string owner, TimeSpan expiry, TimeSpan queueFor, TimeSpan handOffLease, CancellationToken cancellationToken)
+    {
+        var result = await AcquireAsync(
+            name, owner, expiry, BackendDurations.Milliseconds(queueFor), BackendDurations.Milliseconds(handOffLease), cancellationToken).ConfigureAwait(false);
+        return result > 0 ? LeaseAttempt.Acquired(result) : LeaseAttempt.Queued(TimeSpan.FromMilliseconds(-result));
     }
 
     public override async ValueTask<bool> RenewAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
@@ -50,8 +58,8 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
     public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
         (long)await _connection.EvaluateAsync(
             LockScripts.Release,
-            new[] { Lease(name), Waiting(name) },
-            new RedisValue[] { owner, _releases.ToString(), name },
+            new[] { Lease(name), Waiting(name), Fence(name), Queue(name), Places(name) },
+            new RedisValue[] { owner, _releases.ToString(), name, _handOffs.ToString(), FenceRetentionMs },
             cancellationToken).ConfigureAwait(false) == 1;
 
     /// <summary>The lease key of a lock, for tests that delete it behind the holder's back.</summary>
@@ -62,10 +70,9 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
         try
         {
             // StackExchange.Redis subscribes again by itself after a reconnect.
-            var multiplexer = await _connection.GetMultiplexerAsync(CancellationToken.None).ConfigureAwait(false);
-            await multiplexer.GetSubscriber()
-                .SubscribeAsync(_releases, (_, name) => NotifyReleased(name.ToString()))
-                .ConfigureAwait(false);
+            var subscriber = (await _connection.GetMultiplexerAsync(CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
+            await subscriber.SubscribeAsync(_releases, (_, name) => NotifyReleased(name.ToString())).ConfigureAwait(false);
+            await subscriber.SubscribeAsync(_handOffs, (_, handOff) => OnHandedOff(handOff.ToString())).ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisFailures.IsOutage(exception))
         {
@@ -77,4 +84,26 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
     internal RedisKey Waiting(string name) => _connection.Keys.For(Feature, name, "waiting");
 
     private RedisKey Fence(string name) => _connection.Keys.For(Feature, name, "fence");
+
+    /// <summary>The queue of waiters of a lock, for tests that count it.</summary>
+    internal RedisKey Queue(string name) => _connection.Keys.For(Feature, name, "queue");
+
+    private RedisKey Places(string name) => _connection.Keys.For(Feature, name, "places");
+
+    private async Task<long> AcquireAsync(string name, string owner, TimeSpan expiry, long queueMs, long handOffMs, CancellationToken cancellationToken) =>
+        (long)await _connection.EvaluateAsync(
+            LockScripts.Acquire,
+            [Lease(name), Fence(name), Waiting(name), Queue(name), Places(name)],
+            [owner, BackendDurations.Milliseconds(expiry), FenceRetentionMs, queueMs, handOffMs],
+            cancellationToken).ConfigureAwait(false);
+
+    // 'owner:token', as the release script publishes it.
+    private void OnHandedOff(string handOff)
+    {
+        var colon = handOff.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && long.TryParse(handOff.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var fencingToken))
+        {
+            NotifyHandedOff(handOff[..colon], fencingToken);
+        }
+    }
 }

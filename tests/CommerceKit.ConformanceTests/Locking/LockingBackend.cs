@@ -15,14 +15,20 @@ public abstract class LockingBackend : BackendInstances
     public IDistributedLockProvider CreateProvider(Action<DistributedLockOptions>? configure = null) =>
         CreateInstance(builder => AddBackend(builder, configure ?? (_ => { }))).GetRequiredService<IDistributedLockProvider>();
 
+    /// <summary>Starts an instance and returns its lease store, for tests that drive the store directly.</summary>
+    public LockLeaseStore CreateStore() => CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<LockLeaseStore>();
+
     /// <summary>Starts an instance that only listens, and collects the name of every release the backend announces.</summary>
     public async Task<ConcurrentQueue<string>> HearReleasesAsync()
     {
-        var store = CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<LockLeaseStore>();
         var heard = new ConcurrentQueue<string>();
-        await store.ListenForReleasesAsync(heard.Enqueue, null, CancellationToken.None);
+        await CreateStore().ListenForReleasesAsync(heard.Enqueue, null, CancellationToken.None);
         return heard;
     }
+
+    /// <summary>How many waiters the backend has queued for <paramref name="lockName"/>, places that lapsed included.</summary>
+    public virtual Task<long> CountQueuedAsync(string lockName) =>
+        throw new NotSupportedException("This backend queues no waiters.");
 
     /// <summary>Deletes a lock's lease behind its holder's back, as an operator (or a lost key) would.</summary>
     public abstract Task DeleteLeaseAsync(string lockName);

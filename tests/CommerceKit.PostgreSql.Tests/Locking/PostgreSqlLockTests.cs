@@ -12,3 +12,8 @@ public sealed class PostgreSqlLockHolderCrashTests(PostgreSqlServerFixture postg
 {
     protected override LockingBackend CreateBackend() => new PostgreSqlLockingBackend(postgres.ConnectionString);
 }
+
+public sealed class PostgreSqlLockHandOffTests(PostgreSqlServerFixture postgres) : LockHandOffTests, IClassFixture<PostgreSqlServerFixture>
+{
+    protected override LockingBackend CreateBackend() => new PostgreSqlLockingBackend(postgres.ConnectionString);
+}

@@ -15,9 +15,6 @@ internal sealed class PostgreSqlLockingBackend(string connectionString) : Lockin
 
     public PostgreSqlFencedWrites FencedWrites => FirstInstance.GetRequiredService<PostgreSqlFencedWrites>();
 
-    /// <summary>The lease store of a new instance, for tests that drive the queue directly.</summary>
-    public LockLeaseStore CreateStore() => CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<LockLeaseStore>();
-
     public override Task DeleteLeaseAsync(string lockName) =>
         Database.ExecuteAsync(
             static async (connection, name, token) =>
@@ -28,6 +25,9 @@ internal sealed class PostgreSqlLockingBackend(string connectionString) : Lockin
             },
             lockName,
             default);
+
+    public override Task<long> CountQueuedAsync(string lockName) =>
+        Database.ScalarAsync<long>("SELECT count(*) FROM commercekit.lock_waiters WHERE name = $1", lockName);
 
     public override IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
         LeaseHolderProcess.Arguments("lock", "postgresql", connectionString, KeyPrefix, lockName, expiry);

@@ -17,3 +17,13 @@ public sealed class RedisLockHolderCrashTests(RedisServerFixture redis) : LockHo
 {
     protected override LockingBackend CreateBackend() => new RedisLockingBackend(redis.Configuration);
 }
+
+public sealed class RedisLockHandOffTests(RedisServerFixture redis) : LockHandOffTests, IClassFixture<RedisServerFixture>
+{
+    protected override LockingBackend CreateBackend() => new RedisLockingBackend(redis.Configuration);
+}
+
+public sealed class RedisClusterLockHandOffTests(RedisClusterFixture cluster) : LockHandOffTests, IClassFixture<RedisClusterFixture>
+{
+    protected override LockingBackend CreateBackend() => new RedisLockingBackend(cluster.Configuration);
+}

@@ -24,6 +24,9 @@ internal sealed class RedisLockingBackend(string configuration) : LockingBackend
     public override Task DeleteLeaseAsync(string lockName) =>
         Connection.ExecuteAsync((database, key) => database.KeyDeleteAsync(key), LeaseKey(lockName), default);
 
+    public override Task<long> CountQueuedAsync(string lockName) =>
+        Connection.ExecuteAsync((database, key) => database.SortedSetLengthAsync(key), Store.Queue(lockName), default);
+
     public override IReadOnlyList<string> HolderProcessArguments(string lockName, TimeSpan expiry) =>
         LeaseHolderProcess.Arguments("lock", "redis", configuration, KeyPrefix, lockName, expiry);
 
