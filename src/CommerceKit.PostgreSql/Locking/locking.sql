@@ -34,28 +34,41 @@ CREATE TABLE IF NOT EXISTS __SCHEMA__.lock_waiters (
 );
 
 -- Releases p_owner's lease and hands it to the oldest live waiter, or frees it and, when an attempt failed while it
--- was held, announces the release. Also drops p_owner's own place in the queue: a waiter that gives up releases
--- too, and so passes on a lease handed to it meanwhile. Every change to a name's queue is made while holding its
--- lease row lock; a plpgsql function rather than one statement because, after that lock, each statement here takes
--- a new snapshot (READ COMMITTED) and sees every waiter queued by the transactions that held the lock before.
+-- was held, announces the release. Also drops p_owner's own place in the queue (and places that lapsed): a waiter
+-- that gives up releases too, and so passes on a lease handed to it meanwhile. Waiters are queued, and handed the
+-- lease, only while the lease row is locked (the first UPDATE takes the lock); a plpgsql function rather than one
+-- statement because, after that lock, each statement here takes a new snapshot (READ COMMITTED) and sees every
+-- waiter queued by the transactions that held the lock before.
 CREATE OR REPLACE FUNCTION __SCHEMA__.lock_release(p_name text, p_owner text, p_release_channel text, p_release_payload text,
     p_hand_off_channel text, p_hand_off_prefix text, OUT released boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_lease __SCHEMA__.lock_leases;
+    v_waited boolean;
     v_next __SCHEMA__.lock_waiters;
     v_token bigint;
 BEGIN
-    SELECT * INTO v_lease FROM __SCHEMA__.lock_leases l WHERE l.name = p_name FOR UPDATE;
+    UPDATE __SCHEMA__.lock_leases l SET owner = NULL, expires_at = NULL
+     WHERE l.name = p_name AND l.owner = p_owner
+    RETURNING l.waiting INTO v_waited;
+    released := FOUND;
     DELETE FROM __SCHEMA__.lock_waiters w WHERE w.name = p_name AND (w.owner = p_owner OR w.queued_until <= clock_timestamp());
-    released := coalesce(v_lease.owner = p_owner, false);
     IF NOT released THEN
-        RETURN;
+        -- A waiter leaving: a release may just have handed it the lease, and the DELETE above waited for that
+        -- release to commit, so this second look sees it.
+        UPDATE __SCHEMA__.lock_leases l SET owner = NULL, expires_at = NULL
+         WHERE l.name = p_name AND l.owner = p_owner
+        RETURNING l.waiting INTO v_waited;
+        released := FOUND;
+        IF NOT released THEN
+            RETURN;
+        END IF;
     END IF;
 
-    SELECT * INTO v_next FROM __SCHEMA__.lock_waiters w WHERE w.name = p_name ORDER BY w.queued_at LIMIT 1;
+    DELETE FROM __SCHEMA__.lock_waiters w
+     WHERE w.name = p_name
+       AND w.owner = (SELECT q.owner FROM __SCHEMA__.lock_waiters q WHERE q.name = p_name ORDER BY q.queued_at LIMIT 1)
+    RETURNING w.* INTO v_next;
     IF FOUND THEN
-        DELETE FROM __SCHEMA__.lock_waiters w WHERE w.name = p_name AND w.owner = v_next.owner;
         UPDATE __SCHEMA__.lock_leases l
            SET owner = v_next.owner,
                fencing_token = nextval('__SCHEMA__.lock_fencing_tokens'),
@@ -63,11 +76,8 @@ BEGIN
          WHERE l.name = p_name
         RETURNING l.fencing_token INTO v_token;
         PERFORM pg_notify(p_hand_off_channel, p_hand_off_prefix || v_next.owner || ':' || v_token);
-    ELSE
-        UPDATE __SCHEMA__.lock_leases l SET owner = NULL, expires_at = NULL WHERE l.name = p_name;
-        IF v_lease.waiting THEN
-            PERFORM pg_notify(p_release_channel, p_release_payload);
-        END IF;
+    ELSIF v_waited THEN
+        PERFORM pg_notify(p_release_channel, p_release_payload);
     END IF;
 END;
 $$;

@@ -19,9 +19,8 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task Releases_hand_the_lease_to_the_queued_waiters_oldest_first_with_growing_tokens()
     {
-        var store = Backend.CreateStore();
         var handOffs = await HearHandOffsAsync();
-        var held = await store.TryAcquireAsync(_name, "holder", Expiry, default);
+        var (store, holderToken) = await HeldByHolderAsync();
         Assert.True((await QueueAsync(store, "first")).IsQueued);
         Assert.True((await QueueAsync(store, "second")).IsQueued);
 
@@ -34,16 +33,15 @@ public abstract class LockHandOffTests : LockingSuite
 
         Assert.Equal("first", toFirst.Owner);
         Assert.Equal("second", toSecond.Owner);
-        Assert.True(held.FencingToken < toFirst.Token && toFirst.Token < toSecond.Token, $"{held.FencingToken}, {toFirst.Token}, {toSecond.Token}");
+        Assert.True(holderToken < toFirst.Token && toFirst.Token < toSecond.Token, $"{holderToken}, {toFirst.Token}, {toSecond.Token}");
         Assert.NotNull(await TryTakeAsync(store));
     }
 
     [Fact]
     public async Task A_waiter_that_missed_the_hand_off_finds_the_lease_its_own_with_a_newer_token()
     {
-        var store = Backend.CreateStore();
         var handOffs = await HearHandOffsAsync();
-        await store.TryAcquireAsync(_name, "holder", Expiry, default);
+        var (store, _) = await HeldByHolderAsync();
         await QueueAsync(store, "waiter");
         await store.ReleaseAsync(_name, "holder", default);
         var handedOff = await NextHandOffAsync(handOffs);
@@ -57,8 +55,7 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task A_lease_handed_to_a_waiter_that_never_claims_it_frees_after_the_hand_off_lease()
     {
-        var store = Backend.CreateStore();
-        await store.TryAcquireAsync(_name, "holder", Expiry, default);
+        var (store, _) = await HeldByHolderAsync();
         await store.TryAcquireOrQueueAsync(_name, "crashed", Expiry, Expiry, TimeSpan.FromMilliseconds(400), default);
         await store.ReleaseAsync(_name, "holder", default);
 
@@ -69,8 +66,7 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task A_place_the_waiter_stopped_renewing_lapses_and_the_release_frees_the_lease()
     {
-        var store = Backend.CreateStore();
-        await store.TryAcquireAsync(_name, "holder", Expiry, default);
+        var (store, _) = await HeldByHolderAsync();
         await store.TryAcquireOrQueueAsync(_name, "gone", Expiry, TimeSpan.FromMilliseconds(100), Expiry, default);
         await Task.Delay(300);
 
@@ -82,9 +78,8 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task A_waiter_that_gives_up_leaves_the_queue_and_passes_on_a_lease_handed_to_it()
     {
-        var store = Backend.CreateStore();
         var handOffs = await HearHandOffsAsync();
-        await store.TryAcquireAsync(_name, "holder", Expiry, default);
+        var (store, _) = await HeldByHolderAsync();
         await QueueAsync(store, "leaving");
         await QueueAsync(store, "handed-then-gone");
         await QueueAsync(store, "staying");
@@ -102,8 +97,7 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task A_one_shot_attempt_is_not_queued()
     {
-        var store = Backend.CreateStore();
-        await store.TryAcquireAsync(_name, "holder", Expiry, default);
+        var (store, _) = await HeldByHolderAsync();
 
         var attempt = await store.TryAcquireAsync(_name, "once", Expiry, default);
         await store.ReleaseAsync(_name, "holder", default);
@@ -148,6 +142,15 @@ public abstract class LockHandOffTests : LockingSuite
 
         await using var next = await provider.CreateLock(_name).TryAcquireAsync();
         Assert.NotNull(next);
+    }
+
+    // The store of a new instance, with the lock held by the owner "holder".
+    private async Task<(LockLeaseStore Store, long HolderToken)> HeldByHolderAsync()
+    {
+        var store = Backend.CreateStore();
+        var held = await store.TryAcquireAsync(_name, "holder", Expiry, default);
+        Assert.True(held.IsAcquired);
+        return (store, held.FencingToken);
     }
 
     private ValueTask<LeaseAttempt> QueueAsync(LockLeaseStore store, string owner) =>
