@@ -1,5 +1,5 @@
-using System.Globalization;
 using CommerceKit.PostgreSql.Connection;
+using CommerceKit.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -127,10 +127,9 @@ internal sealed class LockReleaseListener : IAsyncDisposable
         {
             _onReleased(message.ToString());
         }
-        else if (message.IndexOf(':') is var colon and > 0
-            && long.TryParse(message[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var fencingToken))
+        else if (HandOffAnnouncements.TryParse(message, out var owner, out var fencingToken))
         {
-            _onHandedOff(message[..colon].ToString(), fencingToken);
+            _onHandedOff(owner, fencingToken);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CommerceKit.Locking;
 using CommerceKit.Redis.Connection;
 using StackExchange.Redis;
@@ -97,13 +96,11 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
             [owner, BackendDurations.Milliseconds(expiry), FenceRetentionMs, queueMs, handOffMs],
             cancellationToken).ConfigureAwait(false);
 
-    // 'owner:token', as the release script publishes it.
-    private void OnHandedOff(string handOff)
+    private void OnHandedOff(string announcement)
     {
-        var colon = handOff.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && long.TryParse(handOff.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var fencingToken))
+        if (HandOffAnnouncements.TryParse(announcement, out var owner, out var fencingToken))
         {
-            NotifyHandedOff(handOff[..colon], fencingToken);
+            NotifyHandedOff(owner, fencingToken);
         }
     }
 }
