@@ -25,6 +25,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     private readonly ResiliencePipeline _openPipeline;
     private readonly bool _ownsDataSource;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _ensuredComponents = new(StringComparer.Ordinal);
+    private readonly KeptConnection _kept;
 
     public PostgreSqlDatabase(IOptions<PostgreSqlOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
     {
@@ -35,6 +36,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         Schema = value.Schema;
         Server = Describe(DataSource.ConnectionString);
         _openPipeline = BuildPipeline(value, timeProvider, _logger);
+        _kept = new KeptConnection(this, timeProvider);
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -75,22 +77,32 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            try
-            {
-                return await operation(connection, state, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
-            {
-                throw PostgreSqlFailures.Unavailable(Server, exception);
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
-            {
-                // The tables are gone although this process created them (dropped, or a restore): create them again on
-                // the next call instead of failing until the process restarts.
-                PostgreSqlLog.SchemaMissing(_logger, Schema, exception);
-                _ensuredComponents.Clear();
-                throw;
-            }
+            return await RunOnAsync(connection, operation, state, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs one operation on <paramref name="connection"/>, already open, with the failure handling of <see cref="ExecuteAsync"/>.</summary>
+    internal async Task<TResult> RunOnAsync<TState, TResult>(
+        NpgsqlConnection connection,
+        Func<NpgsqlConnection, TState, CancellationToken, Task<TResult>> operation,
+        TState state,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await operation(connection, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
+        {
+            throw PostgreSqlFailures.Unavailable(Server, exception);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            // The tables are gone although this process created them (dropped, or a restore): create them again on
+            // the next call instead of failing until the process restarts.
+            PostgreSqlLog.SchemaMissing(_logger, Schema, exception);
+            _ensuredComponents.Clear();
+            throw;
         }
     }
 
@@ -113,7 +125,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
 
     /// <summary>
     /// Runs one parameterised statement of a feature on a pooled connection, after the feature's tables exist
-    /// (<paramref name="schemaSql"/>, created once through <see cref="EnsureSchemaAsync"/>).
+    /// (<paramref name="schemaSql"/>, created once through <see cref="EnsureSchemaAsync"/>). With
+    /// <paramref name="onKeptConnection"/>, on the connection kept open for short statements when it is free
+    /// (see <see cref="KeptConnection"/>).
     /// </summary>
     public async Task<TResult> RunStatementAsync<TResult>(
         string component,
@@ -121,29 +135,36 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         string sql,
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool onKeptConnection = false)
     {
         await EnsureSchemaAsync(component, schemaSql, cancellationToken).ConfigureAwait(false);
-        return await ExecuteAsync(
-            static async (connection, request, token) =>
-            {
-                var command = new NpgsqlCommand(request.Sql, connection);
-                await using (command.ConfigureAwait(false))
-                {
-                    foreach (var parameter in request.Parameters)
-                    {
-                        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-                    }
+        var request = (Sql: sql, Parameters: parameters, Read: read);
+        return onKeptConnection
+            ? await _kept.ExecuteAsync(RunStatementAsync, request, cancellationToken).ConfigureAwait(false)
+            : await ExecuteAsync(RunStatementAsync, request, cancellationToken).ConfigureAwait(false);
 
-                    return await request.Read(command, token).ConfigureAwait(false);
+        static async Task<TResult> RunStatementAsync(
+            NpgsqlConnection connection,
+            (string Sql, object[] Parameters, Func<NpgsqlCommand, CancellationToken, Task<TResult>> Read) request,
+            CancellationToken token)
+        {
+            var command = new NpgsqlCommand(request.Sql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                foreach (var parameter in request.Parameters)
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = parameter });
                 }
-            },
-            (Sql: sql, Parameters: parameters, Read: read),
-            cancellationToken).ConfigureAwait(false);
+
+                return await request.Read(command, token).ConfigureAwait(false);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _kept.DisposeAsync().ConfigureAwait(false);
         if (_ownsDataSource)
         {
             await DataSource.DisposeAsync().ConfigureAwait(false);

@@ -65,7 +65,7 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken) =>
-        _database.RunStatementAsync(LockingSql.Component, _sql.Schema, sql, parameters, read, cancellationToken);
+        _database.RunStatementAsync(LockingSql.Component, _sql.Schema, sql, parameters, read, cancellationToken, onKeptConnection: true);
 
     private static async Task<LeaseAttempt> ReadAttemptAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
