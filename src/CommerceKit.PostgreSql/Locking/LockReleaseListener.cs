@@ -16,6 +16,7 @@ namespace CommerceKit.PostgreSql.Locking;
 internal sealed class LockReleaseListener : IAsyncDisposable
 {
     private readonly PostgreSqlDatabase _database;
+    private readonly string _handOffChannel;
     private readonly Action<string> _onReleased;
     private readonly Action<string, long> _onHandedOff;
     private readonly ILogger _logger;
@@ -24,10 +25,22 @@ internal sealed class LockReleaseListener : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _listening = Task.CompletedTask;
 
+    /// <param name="database">The database to listen on.</param>
+    /// <param name="handOffChannel">This instance's hand-off channel: a plain identifier of CommerceKit's making.</param>
+    /// <param name="onReleased">Told the name of each released lock.</param>
+    /// <param name="onHandedOff">Told the owner and token of each lease handed to a waiter of this instance.</param>
+    /// <param name="timeProvider">The clock for reconnect delays.</param>
+    /// <param name="loggerFactory">Logs a lost listening connection.</param>
     public LockReleaseListener(
-        PostgreSqlDatabase database, Action<string> onReleased, Action<string, long> onHandedOff, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
+        PostgreSqlDatabase database,
+        string handOffChannel,
+        Action<string> onReleased,
+        Action<string, long> onHandedOff,
+        TimeProvider timeProvider,
+        ILoggerFactory? loggerFactory)
     {
         _database = database;
+        _handOffChannel = handOffChannel;
         _onReleased = onReleased;
         _onHandedOff = onHandedOff;
         _logger = loggerFactory?.CreateLogger<LockReleaseListener>() ?? NullLogger<LockReleaseListener>.Instance;
@@ -44,10 +57,7 @@ internal sealed class LockReleaseListener : IAsyncDisposable
             .Build();
     }
 
-    /// <summary>
-    /// The NOTIFY payload for a release: the schema, so instances using other schemas ignore it, and the name. A
-    /// hand-off's payload starts the same way, followed by <c>owner:token</c>.
-    /// </summary>
+    /// <summary>The NOTIFY payload for a release: the schema, so instances using other schemas ignore it, and the name.</summary>
     public static string Payload(string schema, string name) => schema + ":" + name;
 
     /// <summary>Opens the listening connection; completes when LISTEN is in effect.</summary>
@@ -70,7 +80,7 @@ internal sealed class LockReleaseListener : IAsyncDisposable
         try
         {
             connection.Notification += OnNotification;
-            var command = new NpgsqlCommand($"LISTEN {LockingSql.ReleaseChannel}; LISTEN {LockingSql.HandOffChannel}", connection);
+            var command = new NpgsqlCommand($"LISTEN {LockingSql.ReleaseChannel}; LISTEN {_handOffChannel}", connection);
             await using (command.ConfigureAwait(false))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -117,19 +127,16 @@ internal sealed class LockReleaseListener : IAsyncDisposable
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
-        if (!e.Payload.StartsWith(_payloadPrefix, StringComparison.Ordinal))
+        if (e.Channel == _handOffChannel)
         {
-            return;
+            if (HandOffAnnouncements.TryParse(e.Payload, out var owner, out var fencingToken))
+            {
+                _onHandedOff(owner, fencingToken);
+            }
         }
-
-        var message = e.Payload.AsSpan(_payloadPrefix.Length);
-        if (e.Channel != LockingSql.HandOffChannel)
+        else if (e.Payload.StartsWith(_payloadPrefix, StringComparison.Ordinal))
         {
-            _onReleased(message.ToString());
-        }
-        else if (HandOffAnnouncements.TryParse(message, out var owner, out var fencingToken))
-        {
-            _onHandedOff(owner, fencingToken);
+            _onReleased(e.Payload[_payloadPrefix.Length..]);
         }
     }
 }

@@ -10,8 +10,11 @@ internal sealed class LockingSql(string schema)
     /// <summary>The channel every release is announced on; the payload is <c>schema:name</c>.</summary>
     public const string ReleaseChannel = "commercekit_lock_released";
 
-    /// <summary>The channel every hand-off to a queued waiter is announced on; the payload is <c>schema:owner:token</c>.</summary>
-    public const string HandOffChannel = "commercekit_lock_handed_off";
+    /// <summary>
+    /// How the channel an instance hears its hand-offs on begins; the instance's id follows, so a hand-off wakes the
+    /// waiter's instance only. The payload is <c>owner:token</c>.
+    /// </summary>
+    public const string HandOffChannelPrefix = "commercekit_lock_handed_off_";
 
     private static readonly string Script = SchemaScripts.Load("Locking/locking.sql");
 
@@ -23,7 +26,8 @@ internal sealed class LockingSql(string schema)
          WHERE name = $1 AND owner = $2 AND expires_at > clock_timestamp()
         """, schema);
 
-    // $1 name, $2 owner, $3 lease ms, $4 queue ms (0: do not queue), $5 hand-off ms. Takes a free, released or
+    // $1 name, $2 owner, $3 lease ms, $4 queue ms (0: do not queue), $5 hand-off ms, $6 the instance's hand-off
+    // channel. Takes a free, released or
     // expired lease with the next fencing token, or one handed to this owner (a waiter that missed the notification),
     // in one statement; returns (token, null) when taken (clearing the waiting mark: this holder's release announces
     // only attempts made from now on, and ending the owner's place in the queue). Else returns (null, the holder's
@@ -45,8 +49,8 @@ internal sealed class LockingSql(string schema)
         dequeued AS (
             DELETE FROM __SCHEMA__.lock_waiters WHERE name = $1 AND owner = $2 AND EXISTS (SELECT FROM acquired)),
         queued AS (
-            INSERT INTO __SCHEMA__.lock_waiters (name, owner, queued_until, hand_off_ms)
-            SELECT $1, $2, clock_timestamp() + $4 * interval '1 millisecond', $5 WHERE $4 > 0 AND NOT EXISTS (SELECT FROM acquired)
+            INSERT INTO __SCHEMA__.lock_waiters (name, owner, queued_until, hand_off_ms, channel)
+            SELECT $1, $2, clock_timestamp() + $4 * interval '1 millisecond', $5, $6 WHERE $4 > 0 AND NOT EXISTS (SELECT FROM acquired)
             ON CONFLICT (name, owner) DO UPDATE SET queued_until = excluded.queued_until),
         marked AS (
             UPDATE __SCHEMA__.lock_leases SET waiting = true
@@ -56,12 +60,12 @@ internal sealed class LockingSql(string schema)
                   FROM __SCHEMA__.lock_leases WHERE name = $1)
         """, schema);
 
-    // $1 name, $2 owner, $3 release channel, $4 release payload, $5 hand-off channel, $6 hand-off payload prefix.
+    // $1 name, $2 owner, $3 release channel, $4 release payload.
     // Compare-and-release (a holder whose lease expired must not free the next holder's lease) in lock_release:
     // it hands the lease to the oldest queued waiter, or frees it and wakes the waiters of every instance when an
     // attempt failed meanwhile (every NOTIFY reaches every listening instance and takes a database-wide lock at commit).
     public string Release { get; } = SchemaScripts.Render("""
-        SELECT __SCHEMA__.lock_release($1, $2, $3, $4, $5, $6)
+        SELECT __SCHEMA__.lock_release($1, $2, $3, $4)
         """, schema);
 
     // $1 resource, $2 token. Records the token unless a newer one wrote the resource; the row stays locked until

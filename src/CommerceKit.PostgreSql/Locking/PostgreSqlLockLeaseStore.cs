@@ -11,13 +11,15 @@ namespace CommerceKit.PostgreSql.Locking;
 /// A lease row rather than a session advisory lock: a held lock then costs no pooled connection, and a holder that
 /// crashes loses its lease on the same expiry rule as on Redis. Every operation is one statement, one round trip.
 /// Waiters queue in <c>lock_waiters</c>, and a release hands the lease straight to the oldest, announcing it with
-/// NOTIFY; other releases that someone waited for are announced too. One LISTEN connection per instance hears them.
+/// NOTIFY on the channel of that waiter's instance; other releases that someone waited for are announced to every
+/// instance. One LISTEN connection per instance hears both.
 /// </summary>
 internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposable
 {
     private readonly PostgreSqlDatabase _database;
     private readonly LockingSql _sql;
     private readonly LockReleaseListener _listener;
+    private readonly string _handOffChannel = LockingSql.HandOffChannelPrefix + Guid.NewGuid().ToString("N");
 
     public PostgreSqlLockLeaseStore(PostgreSqlDatabase database, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
         : base(PostgreSqlFailures.BackendName)
@@ -25,18 +27,18 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _sql = new LockingSql(database.Schema);
-        _listener = new LockReleaseListener(database, NotifyReleased, NotifyHandedOff, timeProvider, loggerFactory);
+        _listener = new LockReleaseListener(database, _handOffChannel, NotifyReleased, NotifyHandedOff, timeProvider, loggerFactory);
     }
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
-        await RunAsync(_sql.Acquire, [name, owner, BackendDurations.Milliseconds(expiry), 0L, 0L], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
+        await RunAsync(_sql.Acquire, [name, owner, BackendDurations.Milliseconds(expiry), 0L, 0L, _handOffChannel], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
 
     public override async ValueTask<LeaseAttempt> TryAcquireOrQueueAsync(
         string name, string owner, TimeSpan expiry, TimeSpan queueFor, TimeSpan handOffLease, CancellationToken cancellationToken)
     {
         var attempt = await RunAsync(
             _sql.Acquire,
-            [name, owner, BackendDurations.Milliseconds(expiry), BackendDurations.Milliseconds(queueFor), BackendDurations.Milliseconds(handOffLease)],
+            [name, owner, BackendDurations.Milliseconds(expiry), BackendDurations.Milliseconds(queueFor), BackendDurations.Milliseconds(handOffLease), _handOffChannel],
             ReadAttemptAsync,
             cancellationToken).ConfigureAwait(false);
         return attempt.IsAcquired ? attempt : LeaseAttempt.Queued(attempt.HolderLeaseRemaining);
@@ -52,7 +54,7 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
     public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.Release,
-            [name, owner, LockingSql.ReleaseChannel, LockReleaseListener.Payload(_database.Schema, name), LockingSql.HandOffChannel, LockReleaseListener.Payload(_database.Schema, "")],
+            [name, owner, LockingSql.ReleaseChannel, LockReleaseListener.Payload(_database.Schema, name)],
             static async (command, token) => (bool)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!,
             cancellationToken).ConfigureAwait(false);
 

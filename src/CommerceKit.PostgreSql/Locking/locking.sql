@@ -23,24 +23,26 @@ CREATE SEQUENCE IF NOT EXISTS __SCHEMA__.lock_fencing_tokens AS bigint;
 -- Owners waiting for a lease, oldest first: a release hands the lease straight to the oldest one still queued,
 -- which saves that waiter the round trip of trying again. A place lasts until queued_until unless the waiter's next
 -- attempt renews it, so a waiter that crashed drops out; a lease handed over lives hand_off_ms until its new holder
--- renews it, so a waiter that crashed just before holds the lock up no longer than that.
+-- renews it, so a waiter that crashed just before holds the lock up no longer than that. channel: where the
+-- waiter's instance listens for its hand-offs, so a hand-off wakes that instance only.
 CREATE TABLE IF NOT EXISTS __SCHEMA__.lock_waiters (
     name         text        NOT NULL,
     owner        text        NOT NULL,
     queued_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     queued_until timestamptz NOT NULL,
     hand_off_ms  bigint      NOT NULL,
+    channel      text        NOT NULL,
     PRIMARY KEY (name, owner)
 );
 
--- Releases p_owner's lease and hands it to the oldest live waiter, or frees it and, when an attempt failed while it
--- was held, announces the release. Also drops p_owner's own place in the queue (and places that lapsed): a waiter
+-- Releases p_owner's lease and hands it to the oldest live waiter (announcing owner:token on the waiter's channel),
+-- or frees it and, when an attempt failed while it was held, announces the release. Also drops p_owner's own place in the queue (and places that lapsed): a waiter
 -- that gives up releases too, and so passes on a lease handed to it meanwhile. Waiters are queued, and handed the
 -- lease, only while the lease row is locked (the first UPDATE takes the lock); a plpgsql function rather than one
 -- statement because, after that lock, each statement here takes a new snapshot (READ COMMITTED) and sees every
 -- waiter queued by the transactions that held the lock before.
 CREATE OR REPLACE FUNCTION __SCHEMA__.lock_release(p_name text, p_owner text, p_release_channel text, p_release_payload text,
-    p_hand_off_channel text, p_hand_off_prefix text, OUT released boolean)
+    OUT released boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
     v_waited boolean;
@@ -75,7 +77,7 @@ BEGIN
                expires_at = clock_timestamp() + v_next.hand_off_ms * interval '1 millisecond'
          WHERE l.name = p_name
         RETURNING l.fencing_token INTO v_token;
-        PERFORM pg_notify(p_hand_off_channel, p_hand_off_prefix || v_next.owner || ':' || v_token);
+        PERFORM pg_notify(v_next.channel, v_next.owner || ':' || v_token);
     ELSIF v_waited THEN
         PERFORM pg_notify(p_release_channel, p_release_payload);
     END IF;

@@ -21,9 +21,9 @@ internal static class LockScripts
         """;
 
     // KEYS[1] = lease, KEYS[2] = fencing counter, KEYS[3] = waiting mark, KEYS[4] = queue (owners by arrival),
-    // KEYS[5] = queue places (owner -> 'queued until ms:hand-off lease ms')
+    // KEYS[5] = queue places (owner -> 'queued until ms:hand-off lease ms:hand-off channel')
     // ARGV[1] = owner, ARGV[2] = lease ms, ARGV[3] = counter retention ms, ARGV[4] = queue ms (0: do not queue),
-    // ARGV[5] = hand-off lease ms
+    // ARGV[5] = hand-off lease ms, ARGV[6] = the channel the waiter's instance hears its hand-offs on
     // Returns the fencing token (> 0) when the lease was taken, else minus the holder's remaining lease in ms (<= 0).
     // A lease a release handed to this owner is taken too (the waiter missed the announcement), with a newer token.
     // A failed attempt leaves the waiting mark, so the holder's release is announced: releases nobody waits for
@@ -50,7 +50,7 @@ internal static class LockScripts
           local now = redis.call('TIME')
           local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
           redis.call('ZADD', KEYS[4], 'NX', now_ms, ARGV[1])
-          redis.call('HSET', KEYS[5], ARGV[1], string.format('%.0f', now_ms + tonumber(ARGV[4])) .. ':' .. ARGV[5])
+          redis.call('HSET', KEYS[5], ARGV[1], string.format('%.0f', now_ms + tonumber(ARGV[4])) .. ':' .. ARGV[5] .. ':' .. ARGV[6])
           for _, key in ipairs({ KEYS[4], KEYS[5] }) do
             if redis.call('PTTL', key) < tonumber(ARGV[4]) then redis.call('PEXPIRE', key, ARGV[4]) end
           end
@@ -67,11 +67,10 @@ internal static class LockScripts
         """);
 
     // KEYS[1] = lease, KEYS[2] = waiting mark, KEYS[3] = fencing counter, KEYS[4] = queue, KEYS[5] = queue places
-    // ARGV[1] = owner, ARGV[2] = release channel, ARGV[3] = lock name, ARGV[4] = hand-off channel,
-    // ARGV[5] = counter retention ms
+    // ARGV[1] = owner, ARGV[2] = release channel, ARGV[3] = lock name, ARGV[4] = counter retention ms
     // Compare-and-release: a holder whose lease expired must not release the next holder's lease. The lease goes
-    // straight to the oldest owner still queued, with the next token, announced as 'owner:token' (places that lapsed
-    // are dropped on the way). Otherwise it is deleted, and announced only when an attempt failed meanwhile: every
+    // straight to the oldest owner still queued, with the next token, announced as 'owner:token' on the channel of
+    // that waiter's instance only (places that lapsed are dropped on the way). Otherwise it is deleted, and announced only when an attempt failed meanwhile: every
     // instance that ever waited is subscribed, and would hear every release. Also drops the caller's own place: a
     // waiter that gives up releases too, and so passes on a lease handed to it meanwhile.
     public static readonly RedisScript Release = new(NextToken + """
@@ -89,10 +88,12 @@ internal static class LockScripts
               local now = redis.call('TIME')
               now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
             end
-            local colon = string.find(place, ':', 1, true)
-            if tonumber(string.sub(place, 1, colon - 1)) > now_ms then
-              redis.call('SET', KEYS[1], waiter, 'PX', string.sub(place, colon + 1))
-              redis.call('PUBLISH', ARGV[4], waiter .. ':' .. string.format('%.0f', next_token(KEYS[3], ARGV[5])))
+            local first = string.find(place, ':', 1, true)
+            local second = string.find(place, ':', first + 1, true)
+            if tonumber(string.sub(place, 1, first - 1)) > now_ms then
+              redis.call('SET', KEYS[1], waiter, 'PX', string.sub(place, first + 1, second - 1))
+              local token = string.format('%.0f', next_token(KEYS[3], ARGV[4]))
+              redis.call('PUBLISH', string.sub(place, second + 1), waiter .. ':' .. token)
               return 1
             end
           end

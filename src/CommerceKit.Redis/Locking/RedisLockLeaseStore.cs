@@ -10,8 +10,8 @@ namespace CommerceKit.Redis.Locking;
 /// <c>{prefix}:lock:{name}:fence</c> the last fencing token, <c>{prefix}:lock:{name}:waiting</c> marks that an attempt
 /// failed while the lease was held, <c>{prefix}:lock:{name}:queue</c> and <c>:places</c> hold the waiters queued for a
 /// hand-off. Every operation is one script, one round trip. A release hands the lease to the oldest queued waiter and
-/// announces that on <c>{prefix}:lock:handed-off</c>; other releases that someone waits for are announced on
-/// <c>{prefix}:lock:released</c> to wake waiters on every instance.
+/// announces that on the channel of the waiter's instance, <c>{prefix}:lock:handed-off:{instance}</c>; other releases
+/// that someone waits for are announced on <c>{prefix}:lock:released</c> to wake waiters on every instance.
 /// </summary>
 internal sealed class RedisLockLeaseStore : LockLeaseStore
 {
@@ -30,7 +30,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _releases = RedisChannel.Literal($"{connection.Keys.Prefix}:{Feature}:released");
-        _handOffs = RedisChannel.Literal($"{connection.Keys.Prefix}:{Feature}:handed-off");
+        _handOffs = RedisChannel.Literal($"{connection.Keys.Prefix}:{Feature}:handed-off:{Guid.NewGuid():N}");
     }
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken)
@@ -58,7 +58,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
         (long)await _connection.EvaluateAsync(
             LockScripts.Release,
             new[] { Lease(name), Waiting(name), Fence(name), Queue(name), Places(name) },
-            new RedisValue[] { owner, _releases.ToString(), name, _handOffs.ToString(), FenceRetentionMs },
+            new RedisValue[] { owner, _releases.ToString(), name, FenceRetentionMs },
             cancellationToken).ConfigureAwait(false) == 1;
 
     /// <summary>The lease key of a lock, for tests that delete it behind the holder's back.</summary>
@@ -93,7 +93,7 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
         (long)await _connection.EvaluateAsync(
             LockScripts.Acquire,
             [Lease(name), Fence(name), Waiting(name), Queue(name), Places(name)],
-            [owner, BackendDurations.Milliseconds(expiry), FenceRetentionMs, queueMs, handOffMs],
+            [owner, BackendDurations.Milliseconds(expiry), FenceRetentionMs, queueMs, handOffMs, _handOffs.ToString()],
             cancellationToken).ConfigureAwait(false);
 
     private void OnHandedOff(string announcement)

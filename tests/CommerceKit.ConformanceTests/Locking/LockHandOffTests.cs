@@ -19,8 +19,8 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task Releases_hand_the_lease_to_the_queued_waiters_oldest_first_with_growing_tokens()
     {
-        var handOffs = await HearHandOffsAsync();
         var (store, holderToken) = await HeldByHolderAsync();
+        var handOffs = await HearHandOffsAsync(store);
         Assert.True((await QueueAsync(store, "first")).IsQueued);
         Assert.True((await QueueAsync(store, "second")).IsQueued);
 
@@ -38,10 +38,26 @@ public abstract class LockHandOffTests : LockingSuite
     }
 
     [Fact]
+    public async Task A_hand_off_is_announced_to_the_waiters_instance_only()
+    {
+        var (store, _) = await HeldByHolderAsync();
+        var toWaiter = await HearHandOffsAsync(store);
+        var toOthers = await HearHandOffsAsync(Backend.CreateStore());
+        await QueueAsync(store, "waiter");
+
+        await store.ReleaseAsync(_name, "holder", default);
+        var handedOff = await NextHandOffAsync(toWaiter);
+        await Task.Delay(200);
+
+        Assert.Equal("waiter", handedOff.Owner);
+        Assert.Empty(toOthers);
+    }
+
+    [Fact]
     public async Task A_waiter_that_missed_the_hand_off_finds_the_lease_its_own_with_a_newer_token()
     {
-        var handOffs = await HearHandOffsAsync();
         var (store, _) = await HeldByHolderAsync();
+        var handOffs = await HearHandOffsAsync(store);
         await QueueAsync(store, "waiter");
         await store.ReleaseAsync(_name, "holder", default);
         var handedOff = await NextHandOffAsync(handOffs);
@@ -78,8 +94,8 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task A_waiter_that_gives_up_leaves_the_queue_and_passes_on_a_lease_handed_to_it()
     {
-        var handOffs = await HearHandOffsAsync();
         var (store, _) = await HeldByHolderAsync();
+        var handOffs = await HearHandOffsAsync(store);
         await QueueAsync(store, "leaving");
         await QueueAsync(store, "handed-then-gone");
         await QueueAsync(store, "staying");
@@ -111,9 +127,10 @@ public abstract class LockHandOffTests : LockingSuite
     {
         // With the default 1 s poll, a queued waiter checks again after 0.75 s at the earliest, so a release after 0.3 s
         // is the hand-off, and the hand-off lease is 2 s: unless the new holder renews at once, it expires meanwhile.
-        var handOffs = await HearHandOffsAsync();
         var holder = await Backend.CreateProvider().CreateLock(_name).AcquireAsync(TimeSpan.Zero);
-        var waiting = Backend.CreateProvider().CreateLock(_name).AcquireAsync(Deadline).AsTask();
+        var (waiter, waiterStore) = Backend.CreateProviderWithStore();
+        var handOffs = await HearHandOffsAsync(waiterStore);
+        var waiting = waiter.CreateLock(_name).AcquireAsync(Deadline).AsTask();
         await Task.Delay(300);
         await holder.DisposeAsync();
         await using var next = await waiting;
@@ -162,10 +179,11 @@ public abstract class LockHandOffTests : LockingSuite
         return (await store.TryAcquireAsync(_name, owner, Expiry, default)).IsAcquired ? owner : null;
     }
 
-    private async Task<ConcurrentQueue<(string Owner, long Token)>> HearHandOffsAsync()
+    // Hand-offs are announced to the instance of the waiter only: listen on the store that queued it.
+    private static async Task<ConcurrentQueue<(string Owner, long Token)>> HearHandOffsAsync(LockLeaseStore store)
     {
         var heard = new ConcurrentQueue<(string Owner, long Token)>();
-        await Backend.CreateStore().ListenForReleasesAsync(_ => { }, (owner, token) => heard.Enqueue((owner, token)), default);
+        await store.ListenForReleasesAsync(_ => { }, (owner, token) => heard.Enqueue((owner, token)), default);
         return heard;
     }
 

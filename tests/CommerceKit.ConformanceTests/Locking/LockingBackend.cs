@@ -13,7 +13,14 @@ public abstract class LockingBackend : BackendInstances
 {
     /// <summary>Creates a provider as a separate application instance would: its own services and connection, the same locks.</summary>
     public IDistributedLockProvider CreateProvider(Action<DistributedLockOptions>? configure = null) =>
-        CreateInstance(builder => AddBackend(builder, configure ?? (_ => { }))).GetRequiredService<IDistributedLockProvider>();
+        CreateProviderWithStore(configure).Provider;
+
+    /// <summary>Creates a provider as <see cref="CreateProvider"/> does, with the lease store of its instance.</summary>
+    public (IDistributedLockProvider Provider, LockLeaseStore Store) CreateProviderWithStore(Action<DistributedLockOptions>? configure = null)
+    {
+        var instance = CreateInstance(builder => AddBackend(builder, configure ?? (_ => { })));
+        return (instance.GetRequiredService<IDistributedLockProvider>(), instance.GetRequiredService<LockLeaseStore>());
+    }
 
     /// <summary>Starts an instance and returns its lease store, for tests that drive the store directly.</summary>
     public LockLeaseStore CreateStore() => CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<LockLeaseStore>();
