@@ -103,7 +103,7 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                var left = timeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : timeout - time.GetElapsedTime(startedAt);
+                var left = Left();
                 var sentAt = time.GetTimestamp();
 
                 // Until the answer arrives, the store may have taken the lease or queued us: leaving must clean up.
@@ -121,7 +121,7 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
                 }
 
                 mayHoldOrBeQueued = queuedAt != 0;
-                left = timeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : timeout - time.GetElapsedTime(startedAt);
+                left = Left();
                 if (left <= TimeSpan.Zero)
                 {
                     return null;
@@ -140,6 +140,8 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
                 _ = ReleaseQuietlyAsync(owner);
             }
         }
+
+        TimeSpan Left() => timeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : timeout - time.GetElapsedTime(startedAt);
     }
 
     // Wake at the latest when the holder's lease runs out (a crashed holder never announces a release), and poll

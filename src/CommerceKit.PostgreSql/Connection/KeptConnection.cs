@@ -26,7 +26,8 @@ internal sealed class KeptConnection(PostgreSqlDatabase database, TimeProvider t
         TState state,
         CancellationToken cancellationToken)
     {
-        if (!_gate.Wait(0))
+        // A zero wait never blocks: a busy kept connection sends this statement to the pool instead of queueing it.
+        if (!await _gate.WaitAsync(0, CancellationToken.None).ConfigureAwait(false))
         {
             return await database.ExecuteAsync(operation, state, cancellationToken).ConfigureAwait(false);
         }

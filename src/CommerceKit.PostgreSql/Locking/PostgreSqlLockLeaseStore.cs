@@ -31,16 +31,13 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
     }
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
-        await RunAsync(_sql.Acquire, [name, owner, BackendDurations.Milliseconds(expiry), 0L, 0L, _handOffChannel], ReadAttemptAsync, cancellationToken).ConfigureAwait(false);
+        await AcquireAsync(name, owner, expiry, 0, 0, cancellationToken).ConfigureAwait(false);
 
     public override async ValueTask<LeaseAttempt> TryAcquireOrQueueAsync(
         string name, string owner, TimeSpan expiry, TimeSpan queueFor, TimeSpan handOffLease, CancellationToken cancellationToken)
     {
-        var attempt = await RunAsync(
-            _sql.Acquire,
-            [name, owner, BackendDurations.Milliseconds(expiry), BackendDurations.Milliseconds(queueFor), BackendDurations.Milliseconds(handOffLease), _handOffChannel],
-            ReadAttemptAsync,
-            cancellationToken).ConfigureAwait(false);
+        var attempt = await AcquireAsync(
+            name, owner, expiry, BackendDurations.Milliseconds(queueFor), BackendDurations.Milliseconds(handOffLease), cancellationToken).ConfigureAwait(false);
         return attempt.IsAcquired ? attempt : LeaseAttempt.Queued(attempt.HolderLeaseRemaining);
     }
 
@@ -68,6 +65,10 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken) =>
         _database.RunStatementAsync(LockingSql.Component, _sql.Schema, sql, parameters, read, cancellationToken, onKeptConnection: true);
+
+    // Queue ms 0: a one-shot attempt, not queued.
+    private Task<LeaseAttempt> AcquireAsync(string name, string owner, TimeSpan expiry, long queueMs, long handOffMs, CancellationToken cancellationToken) =>
+        RunAsync(_sql.Acquire, [name, owner, BackendDurations.Milliseconds(expiry), queueMs, handOffMs, _handOffChannel], ReadAttemptAsync, cancellationToken);
 
     private static async Task<LeaseAttempt> ReadAttemptAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

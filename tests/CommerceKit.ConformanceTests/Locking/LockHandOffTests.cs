@@ -125,13 +125,13 @@ public abstract class LockHandOffTests : LockingSuite
     [Fact]
     public async Task A_waiting_lock_takes_the_handed_over_lease_without_asking_again_and_renews_it_to_the_full_expiry()
     {
-        // With the default 1 s poll, a queued waiter checks again after 0.75 s at the earliest, so a release after 0.3 s
-        // is the hand-off, and the hand-off lease is 2 s: unless the new holder renews at once, it expires meanwhile.
+        // With the default 1 s poll, a queued waiter checks again after 0.75 s at the earliest, so a release as soon as it
+        // is queued is the hand-off, and the hand-off lease is 2 s: unless the new holder renews at once, it expires meanwhile.
         var holder = await Backend.CreateProvider().CreateLock(_name).AcquireAsync(TimeSpan.Zero);
         var (waiter, waiterStore) = Backend.CreateProviderWithStore();
         var handOffs = await HearHandOffsAsync(waiterStore);
         var waiting = waiter.CreateLock(_name).AcquireAsync(Deadline).AsTask();
-        await Task.Delay(300);
+        await Eventually.HoldsAsync(async () => await Backend.CountQueuedAsync(_name) == 1, Deadline, "the waiter is queued");
         await holder.DisposeAsync();
         await using var next = await waiting;
         var handedOff = await NextHandOffAsync(handOffs);
