@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using CommerceKit.Locking;
+using CommerceKit.Redis.Locking;
 using Medallion.Threading.Postgres;
 using Medallion.Threading.Redis;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ namespace CommerceKit.Benchmarks;
 /// DistributedLock.Postgres on one PostgreSQL, each next to its backend's raw round trip. The Redis peers run twice: on
 /// a multiplexer with StackExchange.Redis's defaults (as an application gets them), and on one with thread-pool sockets
 /// like CommerceKit's own connection and the raw round trip, so the difference the socket setting makes is visible.
+/// CommerceKit's two lock scripts also run raw (EVALSHA on thread-pool sockets): what any lock built on them costs.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob]
@@ -32,6 +34,13 @@ public class LockingUncontendedBenchmark
     private RedLockFactory _redLock = null!;
     private RedLockFactory _redLockThreadPool = null!;
     private PostgresDistributedLock _distributedLockPostgres = null!;
+
+    // The keys and arguments of CommerceKit's acquire and release scripts for a free lock (as RedisLockLeaseStore
+    // passes them for a one-shot attempt), for calling the scripts raw.
+    private readonly RedisKey[] _rawAcquireKeys = ["bench:{raw-lock}:lease", "bench:{raw-lock}:fence", "bench:{raw-lock}:waiting", "bench:{raw-lock}:queue", "bench:{raw-lock}:places"];
+    private readonly RedisValue[] _rawAcquireValues = ["raw-owner", 30_000, 86_400_000, 0, 0, "bench:raw-hand-offs"];
+    private readonly RedisKey[] _rawReleaseKeys = ["bench:{raw-lock}:lease", "bench:{raw-lock}:waiting", "bench:{raw-lock}:fence", "bench:{raw-lock}:queue", "bench:{raw-lock}:places"];
+    private readonly RedisValue[] _rawReleaseValues = ["raw-owner", "bench:raw-released", "raw-lock", 86_400_000];
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -54,6 +63,7 @@ public class LockingUncontendedBenchmark
         // First use connects and creates the schema: not part of what is measured.
         await CommerceKitRedis();
         await CommerceKitPostgreSql();
+        await RawLockScripts();
     }
 
     [GlobalCleanup]
@@ -71,6 +81,19 @@ public class LockingUncontendedBenchmark
 
     [BenchmarkCategory("Redis"), Benchmark(Description = "raw PING, StackExchange.Redis default sockets")]
     public Task<TimeSpan> RawRedisRoundTripOnDefaultSockets() => _backends.PingRedisOnDefaultSocketsAsync();
+
+    // The floor of any lock built on these scripts: the same two EVALSHA calls without CommerceKit's engine.
+    [BenchmarkCategory("Redis"), Benchmark(Description = "raw EVALSHA of CommerceKit's acquire and release scripts")]
+    public async Task RawLockScripts()
+    {
+        var token = (long)await LockScripts.Acquire.EvaluateAsync(_backends.Database, _rawAcquireKeys, _rawAcquireValues);
+        if (token <= 0)
+        {
+            throw new InvalidOperationException("not acquired");
+        }
+
+        await LockScripts.Release.EvaluateAsync(_backends.Database, _rawReleaseKeys, _rawReleaseValues);
+    }
 
     [BenchmarkCategory("Redis"), Benchmark(Description = "CommerceKit Redis")]
     public async Task CommerceKitRedis()
