@@ -3,9 +3,10 @@ using Npgsql;
 namespace CommerceKit.PostgreSql.Connection;
 
 /// <summary>
-/// One connection kept open for short statements that run often (the lock's). A statement on a connection just
-/// taken from the pool first pays for Npgsql's reset of that connection, a second command on the server: on the
-/// benchmark machine a third of a millisecond after an idle spell, as much as a lock release itself. A connection
+/// One connection kept open for short statements that run often (the lock's, the rate limiter's and the idempotency
+/// store's). A statement on a connection just taken from the pool first pays for Npgsql's reset of that connection,
+/// a second command on the server: on the benchmark machine a third of a millisecond after an idle spell, as much as
+/// a lock release itself, and a third of a hot rate-limit decision. A connection
 /// kept open has nothing to reset, and only CommerceKit's own statements run on it, so no session state can leak in
 /// or out. One caller uses it at a time; a caller that finds it busy takes a pooled connection instead, so nobody
 /// queues for it. It holds one connection of the pool while in use, and goes back to the pool after
