@@ -3,13 +3,15 @@ using BenchmarkDotNet.Attributes;
 using CommerceKit.PostgreSql.RateLimiting;
 using CommerceKit.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CommerceKit.Benchmarks;
 
 /// <summary>
 /// One PostgreSQL rate-limit decision (the token-bucket function on one hot key) from one caller, beside a raw
 /// <c>SELECT 1</c> and the same function called raw, both through a plain Npgsql data source (each call rents a
-/// pooled connection, as an application's statements do).
+/// pooled connection, as an application's statements do). PostgreSQL only, so not <see cref="RawBackends"/>; the raw
+/// data source auto-prepares like CommerceKit's, so the raw call differs from CommerceKit's by the connection alone.
 /// </summary>
 [MemoryDiagnoser]
 public class RateLimitingPostgresBenchmark
@@ -17,7 +19,7 @@ public class RateLimitingPostgresBenchmark
     private const string Schema = "commercekit";
 
     private BenchmarkPostgres _postgres = null!;
-    private Npgsql.NpgsqlDataSource _dataSource = null!;
+    private NpgsqlDataSource _dataSource = null!;
     private ServiceProvider _services = null!;
     private RateLimiter _limiter = null!;
     private string _rawDecision = null!;
@@ -26,7 +28,7 @@ public class RateLimitingPostgresBenchmark
     public async Task SetupAsync()
     {
         _postgres = await BenchmarkPostgres.StartAsync();
-        _dataSource = Npgsql.NpgsqlDataSource.Create(_postgres.ConnectionString + ";Max Auto Prepare=32;Auto Prepare Min Usages=2");
+        _dataSource = NpgsqlDataSource.Create(_postgres.ConnectionString + ";Max Auto Prepare=32;Auto Prepare Min Usages=2");
         _services = new ServiceCollection().AddCommerceKit()
             .AddPostgreSql(o => { o.ConnectionString = _postgres.ConnectionString; o.Schema = Schema; }).AddPostgreSqlRateLimiter()
             .Services.BuildServiceProvider();
@@ -58,10 +60,10 @@ public class RateLimitingPostgresBenchmark
     public async Task<object?> RawDecision()
     {
         await using var command = _dataSource.CreateCommand(_rawDecision);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = "tb:bench-raw" });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = 1L });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = 1_000_000 });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = 1 });
+        command.Parameters.Add(new NpgsqlParameter { Value = "tb:bench-raw" });
+        command.Parameters.Add(new NpgsqlParameter { Value = 1L });
+        command.Parameters.Add(new NpgsqlParameter { Value = 1_000_000 });
+        command.Parameters.Add(new NpgsqlParameter { Value = 1 });
         return await command.ExecuteScalarAsync();
     }
 

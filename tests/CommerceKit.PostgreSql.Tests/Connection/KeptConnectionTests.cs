@@ -61,7 +61,7 @@ public sealed class KeptConnectionTests(PostgreSqlServerFixture postgres) : ICla
     [Fact]
     public async Task After_its_idle_limit_it_goes_back_to_the_pool()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider();
         var registrations = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(clock);
         registrations.AddCommerceKit().AddPostgreSql(o => o.ConnectionString = postgres.ConnectionString);
         await using var services = registrations.BuildServiceProvider();
