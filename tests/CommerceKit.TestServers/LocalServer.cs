@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace CommerceKit.TestServers;
 
 /// <summary>
@@ -6,12 +8,28 @@ namespace CommerceKit.TestServers;
 /// </summary>
 public abstract class LocalServer : IAsyncDisposable
 {
+    private static readonly ConcurrentDictionary<LocalServer, bool> s_undisposed = new();
     private ServerProcess? _process;
+
+    static LocalServer()
+    {
+        // A server shared by a whole test process is never disposed: kill it when the process exits, and leave its
+        // files to an rm of their own, which outlives a test host stopped before a large data directory is gone.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var server in s_undisposed.Keys)
+            {
+                server.Kill();
+                TempDirectory.DeleteInBackground(server.Root);
+            }
+        };
+    }
 
     private protected LocalServer(int port, string root)
     {
         Port = port;
         Root = root;
+        s_undisposed[this] = true;
     }
 
     public int Port { get; }
@@ -39,6 +57,7 @@ public abstract class LocalServer : IAsyncDisposable
     {
         Kill();
         TempDirectory.TryDelete(Root);
+        s_undisposed.TryRemove(this, out _);
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }

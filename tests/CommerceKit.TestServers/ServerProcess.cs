@@ -89,14 +89,14 @@ public sealed class ServerProcess : IDisposable
         return server;
     }
 
-    /// <summary>Kills the process and all it started with SIGKILL, the way a crash or an OOM kill would, and waits for it.</summary>
+    /// <summary>Kills the process and all it started with SIGKILL, the way a crash or an OOM kill would, and waits for them.</summary>
     public void Kill()
     {
         try
         {
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
+                ProcessTree.Kill(_process.Id);
             }
 
             _process.WaitForExit(10_000);
