@@ -52,31 +52,29 @@ internal static class ProcessTree
         }
     }
 
-    // /proc/<pid>/stat is "pid (name) state ppid ..."; the name may hold spaces and parentheses, so read after the last ')'.
     private static IEnumerable<(int Pid, int Parent)> ParentsOfAll()
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || ReadStat(pid) is not { } stat)
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && StatFields(pid) is { } fields)
             {
-                continue;
+                yield return (pid, int.Parse(fields[1], CultureInfo.InvariantCulture));
             }
-
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            yield return (pid, int.Parse(fields[1], CultureInfo.InvariantCulture));
         }
     }
 
     // Running, or still to be reaped: a zombie holds nothing any more.
-    private static bool IsRunning(int pid) =>
-        ReadStat(pid) is { } stat && stat[stat.LastIndexOf(')') + 2] != 'Z';
+    private static bool IsRunning(int pid) => StatFields(pid) is { } fields && fields[0] != "Z";
 
-    private static string? ReadStat(int pid)
+    // /proc/<pid>/stat is "pid (name) state ppid ..."; the name may hold spaces and parentheses, so the fields are
+    // read after the last ')': state first, then the parent.
+    private static string[]? StatFields(int pid)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/stat");
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
