@@ -5,16 +5,18 @@ namespace CommerceKit.Redis.Locking;
 /// <summary>The lock's Lua scripts: one round trip each, every key named in KEYS and sharing the lock's hash tag.</summary>
 internal static class LockScripts
 {
-    // The next fencing token, recorded in the counter. It is at least the server time in microseconds: should the
-    // counter be lost (a restart without persistence, a failover before it replicated, its retention ending), tokens
-    // still never go backwards.
+    // The next fencing token, one INCR. A counter that starts (first use, or lost: a restart without persistence, a
+    // failover before it replicated, its retention ending) starts at the server time in microseconds, which is past
+    // every token the lost counter handed out: those grew by one per acquisition from an earlier such start. INCR
+    // keeps the counter's expiry, so it starts afresh once a retention after its start.
     private const string NextToken = """
         local function next_token(counter, retention_ms)
-          local now = redis.call('TIME')
-          local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
-          local token = tonumber(redis.call('GET', counter) or '0') + 1
-          if token < floor then token = floor end
-          redis.call('SET', counter, string.format('%.0f', token), 'PX', retention_ms)
+          local token = redis.call('INCR', counter)
+          if token == 1 then
+            local now = redis.call('TIME')
+            token = tonumber(now[1]) * 1000000 + tonumber(now[2])
+            redis.call('SET', counter, string.format('%.0f', token), 'PX', retention_ms)
+          end
           return token
         end
 
@@ -29,7 +31,9 @@ internal static class LockScripts
     // A failed attempt leaves the waiting mark, so the holder's release is announced: releases nobody waits for
     // publish nothing. The mark outlives the holder's lease by a lease, and a waiter looks again by the time the lease
     // runs out (failing again renews the mark), so the mark lasts as long as anyone waits. A waiting attempt also
-    // takes (or renews) a place in the queue; the queue's keys live as long as its longest-lived place.
+    // takes (or renews) a place in the queue; the queue's keys live as long as its longest-lived place. A place lasts
+    // at most a hand-off lease, never longer than a lease, so the mark set with it outlives it: the release looks for
+    // queued waiters only when the mark is there.
     public static readonly RedisScript Acquire = new(NextToken + """
         local taken = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
         if not taken and redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -68,14 +72,21 @@ internal static class LockScripts
 
     // KEYS[1] = lease, KEYS[2] = waiting mark, KEYS[3] = fencing counter, KEYS[4] = queue, KEYS[5] = queue places
     // ARGV[1] = owner, ARGV[2] = release channel, ARGV[3] = lock name, ARGV[4] = counter retention ms
-    // Compare-and-release: a holder whose lease expired must not release the next holder's lease. The lease goes
-    // straight to the oldest owner still queued, with the next token, announced as 'owner:token' on the channel of
-    // that waiter's instance only (places that lapsed are dropped on the way). Otherwise it is deleted, and announced only when an attempt failed meanwhile: every
-    // instance that ever waited is subscribed, and would hear every release. Also drops the caller's own place: a
-    // waiter that gives up releases too, and so passes on a lease handed to it meanwhile.
+    // Compare-and-release: a holder whose lease expired must not release the next holder's lease. A caller that does
+    // not hold the lease may be a waiter giving up: it leaves its place in the queue (a holder has none; taking or
+    // being handed the lease drops it). Without a waiting mark nobody waited, so nobody is queued: the lease is
+    // deleted, unannounced. Otherwise the lease goes straight to the oldest owner still queued, with the next token,
+    // announced as 'owner:token' on the channel of that waiter's instance only (places that lapsed are dropped on the
+    // way); or, with nobody left in the queue, it is deleted and announced to every instance that ever waited.
     public static readonly RedisScript Release = new(NextToken + """
-        if redis.call('HDEL', KEYS[5], ARGV[1]) == 1 then redis.call('ZREM', KEYS[4], ARGV[1]) end
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+          if redis.call('HDEL', KEYS[5], ARGV[1]) == 1 then redis.call('ZREM', KEYS[4], ARGV[1]) end
+          return 0
+        end
+        if redis.call('EXISTS', KEYS[2]) == 0 then
+          redis.call('DEL', KEYS[1])
+          return 1
+        end
         local now_ms = nil
         while true do
           local waiter = redis.call('ZRANGE', KEYS[4], 0, 0)[1]
@@ -99,9 +110,8 @@ internal static class LockScripts
           end
         end
         redis.call('DEL', KEYS[1])
-        if redis.call('DEL', KEYS[2]) == 1 then
-          redis.call('PUBLISH', ARGV[2], ARGV[3])
-        end
+        redis.call('DEL', KEYS[2])
+        redis.call('PUBLISH', ARGV[2], ARGV[3])
         return 1
         """);
 

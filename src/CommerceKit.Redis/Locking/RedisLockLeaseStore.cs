@@ -82,7 +82,8 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
     /// <summary>The waiting mark of a lock, for tests of release announcements.</summary>
     internal RedisKey Waiting(string name) => _connection.Keys.For(Feature, name, "waiting");
 
-    private RedisKey Fence(string name) => _connection.Keys.For(Feature, name, "fence");
+    /// <summary>The fencing counter of a lock, for tests that end its retention.</summary>
+    internal RedisKey Fence(string name) => _connection.Keys.For(Feature, name, "fence");
 
     /// <summary>The queue of waiters of a lock, for tests that count it.</summary>
     internal RedisKey Queue(string name) => _connection.Keys.For(Feature, name, "queue");

@@ -19,6 +19,8 @@ internal sealed class RedisLockingBackend(string configuration) : LockingBackend
 
     public RedisKey WaitingKey(string lockName) => Store.Waiting(lockName);
 
+    public RedisKey FenceKey(string lockName) => Store.Fence(lockName);
+
     private RedisLockLeaseStore Store => (RedisLockLeaseStore)FirstInstance.GetRequiredService<LockLeaseStore>();
 
     public override Task DeleteLeaseAsync(string lockName) =>
