@@ -16,7 +16,9 @@ namespace CommerceKit.Benchmarks;
 /// Contended hand-off: the time from a holder starting its release until a waiter on another connection holds the
 /// lock. One hand-off per iteration (the waiter starts waiting in the unmeasured iteration setup), so the
 /// percentiles are those of single hand-offs. Peers wait their own way: DistributedLock polls with its default
-/// back-off, RedLock.net retries every 10 ms (its waiting needs a retry interval; 10 ms favours it).
+/// back-off, RedLock.net retries every 10 ms (its waiting needs a retry interval; 10 ms favours it). Two yardstick
+/// rows time one raw round trip (<c>PING</c>, <c>SELECT 1</c>) after the same 20 ms idle: no hand-off can have a
+/// shorter tail than the round trip it is made of, on the same machine at the same time.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 10, iterationCount: 600, invocationCount: 1)]
@@ -27,8 +29,8 @@ public class LockingHandOffBenchmark
 {
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
-    private BenchmarkRedis _redis = null!;
-    private BenchmarkPostgres _postgres = null!;
+    private RawBackends _backends = null!;
+    private Func<Task>? _rawRoundTrip;
     private ConnectionMultiplexer[] _multiplexers = null!;
     private readonly List<ServiceProvider> _services = [];
     private RedLockFactory _redLock = null!;
@@ -43,27 +45,45 @@ public class LockingHandOffBenchmark
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _redis = await BenchmarkRedis.StartAsync();
-        _postgres = await BenchmarkPostgres.StartAsync();
-        _multiplexers = [await ConnectionMultiplexer.ConnectAsync(_redis.Configuration), await ConnectionMultiplexer.ConnectAsync(_redis.Configuration)];
+        _backends = await RawBackends.StartAsync();
+        _rawRoundTrip = Library switch
+        {
+            Contender.RawRedisPing => () => _backends.PingRedisAsync(),
+            Contender.RawPostgresSelectOne => () => _backends.SelectOneAsync(),
+            _ => null,
+        };
+        _multiplexers = [await ConnectionMultiplexer.ConnectAsync(_backends.Redis.Configuration), await ConnectionMultiplexer.ConnectAsync(_backends.Redis.Configuration)];
         _redLock = RedLockFactory.Create([new RedLockMultiplexer(_multiplexers[0])]);
 
         // Two acquirers on separate connections (two application instances) take turns holding the lock.
-        _acquirers = [Acquirer(0), Acquirer(1)];
-        _held = await _acquirers[0]();
+        if (_rawRoundTrip is null)
+        {
+            _acquirers = [Acquirer(0), Acquirer(1)];
+            _held = await _acquirers[0]();
+        }
     }
 
     [IterationSetup]
     public void StartWaiter()
     {
-        _turn ^= 1;
-        _waiting = Task.Run(async () => await _acquirers[_turn]());
+        if (_rawRoundTrip is null)
+        {
+            _turn ^= 1;
+            _waiting = Task.Run(async () => await _acquirers[_turn]());
+        }
+
         Thread.Sleep(20);
     }
 
     [Benchmark(Description = "hand-off")]
     public async Task HandOff()
     {
+        if (_rawRoundTrip is not null)
+        {
+            await _rawRoundTrip();
+            return;
+        }
+
         await _held!.DisposeAsync();
         _held = await _waiting!;
     }
@@ -71,7 +91,11 @@ public class LockingHandOffBenchmark
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        await _held!.DisposeAsync();
+        if (_held is not null)
+        {
+            await _held.DisposeAsync();
+        }
+
         _redLock.Dispose();
         foreach (var services in _services)
         {
@@ -83,8 +107,7 @@ public class LockingHandOffBenchmark
             await multiplexer.DisposeAsync();
         }
 
-        await _postgres.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _backends.DisposeAsync();
     }
 
     private Func<ValueTask<IAsyncDisposable>> Acquirer(int instance)
@@ -96,8 +119,8 @@ public class LockingHandOffBenchmark
             case Contender.CommerceKitPostgreSql:
                 var services = new ServiceCollection().AddCommerceKit();
                 _ = Library == Contender.CommerceKitRedis
-                    ? services.AddRedis(o => o.Configuration = _redis.Configuration).AddRedisLocks()
-                    : services.AddPostgreSql(o => o.ConnectionString = _postgres.ConnectionString).AddPostgreSqlLocks();
+                    ? services.AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddRedisLocks()
+                    : services.AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddPostgreSqlLocks();
                 var provider = services.Services.BuildServiceProvider();
                 _services.Add(provider);
                 var commerceKitLock = provider.GetRequiredService<IDistributedLockProvider>().CreateLock(Name);
@@ -113,16 +136,18 @@ public class LockingHandOffBenchmark
                     return redLock.IsAcquired ? redLock : throw new TimeoutException("RedLock.net did not acquire");
                 };
             default:
-                var postgresLock = new PostgresDistributedLock(new PostgresAdvisoryLockKey(Name, allowHashing: true), _postgres.ConnectionString);
+                var postgresLock = new PostgresDistributedLock(new PostgresAdvisoryLockKey(Name, allowHashing: true), _backends.Postgres.ConnectionString);
                 return async () => await postgresLock.AcquireAsync(WaitLimit);
         }
     }
 
     public enum Contender
     {
+        RawRedisPing,
         CommerceKitRedis,
         DistributedLockRedis,
         RedLockNet,
+        RawPostgresSelectOne,
         CommerceKitPostgreSql,
         DistributedLockPostgres,
     }
