@@ -5,10 +5,10 @@ namespace CommerceKit.Redis.Locking;
 /// <summary>The lock's Lua scripts: one round trip each, every key named in KEYS and sharing the lock's hash tag.</summary>
 internal static class LockScripts
 {
-    // The next fencing token, one INCR. A counter that starts (first use, or lost: a restart without persistence, a
-    // failover before it replicated, its retention ending) starts at the server time in microseconds, which is past
-    // every token the lost counter handed out: those grew by one per acquisition from an earlier such start. INCR
-    // keeps the counter's expiry, so it starts afresh once a retention after its start.
+    // The next fencing token, one INCR. A new counter (first use, or one that was lost: a restart without persistence,
+    // a failover before it replicated, its retention ending) starts at the server time in microseconds. That is past
+    // every token the lost counter handed out, which grew by one per acquisition from an earlier start. INCR keeps the
+    // counter's expiry, so a counter ends one retention after its start, however busy, and starts again.
     private const string NextToken = """
         local function next_token(counter, retention_ms)
           local token = redis.call('INCR', counter)
