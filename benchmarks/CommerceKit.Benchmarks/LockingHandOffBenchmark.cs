@@ -17,8 +17,8 @@ namespace CommerceKit.Benchmarks;
 /// lock. One hand-off per iteration (the waiter starts waiting in the unmeasured iteration setup), so the
 /// percentiles are those of single hand-offs. Peers wait their own way: DistributedLock polls with its default
 /// back-off, RedLock.net retries every 10 ms (its waiting needs a retry interval; 10 ms favours it). Two yardstick
-/// rows time one raw round trip (<c>PING</c>, <c>SELECT 1</c>) after the same 20 ms idle: no hand-off can have a
-/// shorter tail than the round trip it is made of, on the same machine at the same time.
+/// rows time one raw round trip (<c>PING</c>, <c>SELECT 1</c>) after the same 20 ms idle: a hand-off waits for such
+/// a round trip, so its tail is not expected below theirs, on the same machine at the same time.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 10, iterationCount: 600, invocationCount: 1)]
