@@ -79,6 +79,7 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
         LockHandle? handle = null;
         long queuedAt = 0;
         var mayHoldOrBeQueued = false;
+        var backendFailed = false;
         try
         {
             // Listen before the first attempt: a release between a failed attempt and the wait then still wakes us.
@@ -131,13 +132,18 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
                 await waiter.WaitAsync(NextCheck(poll, left, attempt.HolderLeaseRemaining), time, cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (BackendUnavailableException)
+        {
+            backendFailed = true;
+            throw;
+        }
         finally
         {
             Provider.Waiters.Unregister(waiter);
             if (handle is null && mayHoldOrBeQueued)
             {
                 // Leave the queue, and pass on a lease taken by an unanswered attempt or handed over while giving up.
-                _ = ReleaseQuietlyAsync(owner);
+                await LeaveAsync(owner, backendFailed).ConfigureAwait(false);
             }
         }
 
@@ -167,14 +173,23 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
         {
             attempt = await Provider.Store.TryAcquireAsync(Name, owner, Provider.Options.Expiry, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception exception)
         {
             // The backend may have taken the lease before the answer was lost: give it back, so nothing stays held.
-            _ = ReleaseQuietlyAsync(owner);
+            await LeaveAsync(owner, exception is BackendUnavailableException).ConfigureAwait(false);
             throw;
         }
 
         return attempt.IsAcquired ? new LockHandle(this, owner, attempt.FencingToken, sentAt, Provider.Options.Expiry) : null;
+    }
+
+    // A caller that gives up gets its answer only after its lease and place in the queue are gone, so a release that
+    // follows cannot hand the lease to it. Behind a failing backend the cleanup goes on in the background instead:
+    // the caller should not wait out the outage twice, and the lease runs out anyway.
+    private Task LeaveAsync(string owner, bool backendFailed)
+    {
+        var leaving = ReleaseQuietlyAsync(owner);
+        return backendFailed ? Task.CompletedTask : leaving;
     }
 
     internal async Task ReleaseQuietlyAsync(string owner)

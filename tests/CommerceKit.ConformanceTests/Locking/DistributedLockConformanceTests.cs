@@ -151,6 +151,20 @@ public abstract class DistributedLockConformanceTests : LockingSuite
     }
 
     [Fact]
+    public async Task A_waiter_that_timed_out_leaves_nothing_held()
+    {
+        var provider = Backend.CreateProvider();
+        var holder = await provider.CreateLock("timed-out").AcquireAsync(TimeSpan.Zero);
+
+        var attempt = await Backend.CreateProvider().CreateLock("timed-out").TryAcquireAsync(TimeSpan.FromMilliseconds(200));
+        await holder.DisposeAsync();
+
+        Assert.Null(attempt);
+        await using var next = await provider.CreateLock("timed-out").TryAcquireAsync();
+        Assert.NotNull(next);
+    }
+
+    [Fact]
     public async Task A_canceled_token_fails_before_anything_is_acquired()
     {
         var orderLock = Backend.CreateProvider().CreateLock("precanceled");
