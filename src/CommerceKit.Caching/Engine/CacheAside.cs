@@ -541,9 +541,9 @@ internal sealed partial class CacheAside : ICacheAside, IDisposable
             var excess = _entries.Count - (_maxEntries / 10 * 9);
             if (excess > 0)
             {
-                foreach (var (key, entry) in _entries.OrderBy(pair => pair.Value.Expires).Take(excess).ToList())
+                foreach (var pair in ByExpiry().Take(excess))
                 {
-                    _entries.TryRemove(new KeyValuePair<string, CacheEntry>(key, entry));
+                    _entries.TryRemove(pair);
                 }
             }
         }
@@ -554,6 +554,20 @@ internal sealed partial class CacheAside : ICacheAside, IDisposable
 
         // Entries added while this trim ran found it running and did not start another.
         TrimIfFull();
+    }
+
+    // Read through the dictionary's own enumerator: LINQ would copy it with ICollection.CopyTo, which throws when
+    // entries are added meanwhile (and, on this thread-pool work item, would end the process).
+    private List<KeyValuePair<string, CacheEntry>> ByExpiry()
+    {
+        var entries = new List<KeyValuePair<string, CacheEntry>>(_entries.Count);
+        foreach (var pair in _entries)
+        {
+            entries.Add(pair);
+        }
+
+        entries.Sort(static (first, second) => first.Value.Expires.CompareTo(second.Value.Expires));
+        return entries;
     }
 
     private void Sweep()

@@ -103,6 +103,26 @@ public sealed class CacheAsideTimingTests
     }
 
     [Fact]
+    public async Task The_cache_is_trimmed_while_many_tasks_add_entries()
+    {
+        using var cache = Cache(o => o.MaxEntries = 50);
+        var options = new CacheEntryOptions { Duration = TimeSpan.FromHours(1) };
+
+        // Thousands of trims run while entries are added: a trim that cannot read the growing dictionary ends the process.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                await cache.SetAsync($"w{writer}:{i}", i, options);
+            }
+        })));
+
+        await Eventually.HoldsAsync(() => Task.FromResult(cache.Count <= 50), Deadline, "the cache was trimmed");
+        await cache.SetAsync("last", 1, options);
+        Assert.True((await cache.TryGetAsync<int>("last")).HasValue);
+    }
+
+    [Fact]
     public async Task The_sweep_drops_entries_past_their_fail_safe_time()
     {
         using var cache = Cache();
