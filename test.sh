@@ -26,13 +26,16 @@ for project in tests/*.Tests/*.Tests.csproj; do
   echo "== $name"
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
-    --blame-hang-timeout 5m || status=1
+    --blame-hang-timeout 5m || { status=1; echo "$name" >> "$results/failed-runs"; }
 done
 
-# Sum the counters of every TRX report; a test project that crashed leaves no report and counts as a failure.
+# Sum the counters of every TRX report. A test project that crashed leaves no report, or one with only the tests
+# that ran before the crash; a run that failed with no failed test in its report counts as one failure.
 read -r passed failed < <(python3 - "$results" tests/*.Tests/*.Tests.csproj <<'PY'
 import glob, os, sys, xml.etree.ElementTree as ET
 results, projects = sys.argv[1], sys.argv[2:]
+failed_runs_file = os.path.join(results, "failed-runs")
+failed_runs = set(open(failed_runs_file).read().split()) if os.path.exists(failed_runs_file) else set()
 passed = failed = 0
 for project in projects:
     name = os.path.splitext(os.path.basename(project))[0]
@@ -45,6 +48,9 @@ for project in projects:
     p, f = int(counters.get("passed")), int(counters.get("total")) - int(counters.get("passed"))
     if int(counters.get("total")) == 0:
         print(f"{name}: ran no test", file=sys.stderr)
+        f += 1
+    if name in failed_runs and f == 0:
+        print(f"{name}: the test run failed (the test host crashed?) though its report shows no failed test", file=sys.stderr)
         f += 1
     passed, failed = passed + p, failed + f
 print(passed, failed)
