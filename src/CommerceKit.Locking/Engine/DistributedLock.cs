@@ -198,8 +198,9 @@ internal sealed class DistributedLock(string name, DistributedLockProvider provi
         {
             await Provider.Store.ReleaseAsync(Name, owner, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (BackendUnavailableException exception)
+        catch (Exception exception) when (exception is BackendUnavailableException or ObjectDisposedException)
         {
+            // A backend already disposed (the host shutting down) must not make a release or a caller's cleanup throw.
             LockLog.ReleaseFailed(Provider.Logger, Name, exception);
         }
     }

@@ -59,6 +59,17 @@ public sealed class GivingUpTests
         _store.OpenReleases();
     }
 
+    [Fact]
+    public async Task A_canceled_wait_whose_cleanup_meets_a_disposed_backend_still_throws_the_cancellation()
+    {
+        _store.ReleasesThrowDisposed = true;
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => CreateLock().AcquireAsync(cancellationToken: cancellation.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, _store.ReleasesStarted);
+    }
+
     private async Task AssertWaitsForTheReleaseAsync(Task call)
     {
         await _store.ReleaseStarted.WaitAsync(TimeSpan.FromSeconds(10));
@@ -81,6 +92,8 @@ public sealed class GivingUpTests
         public bool AttemptsHang { get; set; }
 
         public bool AttemptsFail { get; set; }
+
+        public bool ReleasesThrowDisposed { get; set; }
 
         public Task ReleaseStarted => _releaseStarted.Task;
 
@@ -117,6 +130,7 @@ public sealed class GivingUpTests
         {
             Interlocked.Increment(ref _releasesStarted);
             _releaseStarted.TrySetResult();
+            ObjectDisposedException.ThrowIf(ReleasesThrowDisposed, this);
             await _releasesOpen.Task;
             return false;
         }
