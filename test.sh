@@ -32,7 +32,7 @@ done
 # Sum the counters of every TRX report. A test project that crashed leaves no report, or one with only the tests
 # that ran before the crash; a run that failed with no failed test in its report counts as one failure.
 read -r passed failed < <(python3 - "$results" tests/*.Tests/*.Tests.csproj <<'PY'
-import glob, os, sys, xml.etree.ElementTree as ET
+import os, sys, xml.etree.ElementTree as ET
 results, projects = sys.argv[1], sys.argv[2:]
 failed_runs_file = os.path.join(results, "failed-runs")
 failed_runs = set(open(failed_runs_file).read().split()) if os.path.exists(failed_runs_file) else set()

@@ -9,6 +9,9 @@ namespace CommerceKit.Tests.Locking;
 /// </summary>
 public sealed class GivingUpTests
 {
+    // Every wait is bounded: a regression fails a test instead of hanging it.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     private readonly GatedReleaseStore _store = new();
 
     private IDistributedLock CreateLock() =>
@@ -20,7 +23,7 @@ public sealed class GivingUpTests
         var waiting = CreateLock().TryAcquireAsync(TimeSpan.FromMilliseconds(100)).AsTask();
 
         await AssertWaitsForTheReleaseAsync(waiting);
-        Assert.Null(await waiting);
+        Assert.Null(await waiting.WaitAsync(Bound));
     }
 
     [Fact]
@@ -30,7 +33,7 @@ public sealed class GivingUpTests
         var waiting = CreateLock().AcquireAsync(cancellationToken: cancellation.Token).AsTask();
 
         await AssertWaitsForTheReleaseAsync(waiting);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Bound));
     }
 
     [Fact]
@@ -41,7 +44,7 @@ public sealed class GivingUpTests
         var attempt = CreateLock().TryAcquireAsync(TimeSpan.Zero, cancellation.Token).AsTask();
 
         await AssertWaitsForTheReleaseAsync(attempt);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => attempt);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => attempt.WaitAsync(Bound));
     }
 
     [Fact]
@@ -49,11 +52,11 @@ public sealed class GivingUpTests
     {
         _store.AttemptsFail = true;
 
-        // Bounded: a caller that waited for the gated release would never answer.
+        // A caller that waited for the gated release would never answer.
         await Assert.ThrowsAsync<BackendUnavailableException>(
-            () => CreateLock().TryAcquireAsync(TimeSpan.Zero).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+            () => CreateLock().TryAcquireAsync(TimeSpan.Zero).AsTask().WaitAsync(Bound));
         await Assert.ThrowsAsync<BackendUnavailableException>(
-            () => CreateLock().TryAcquireAsync(TimeSpan.FromSeconds(1)).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+            () => CreateLock().TryAcquireAsync(TimeSpan.FromSeconds(1)).AsTask().WaitAsync(Bound));
 
         Assert.Equal(2, _store.ReleasesStarted);
         _store.OpenReleases();
@@ -66,20 +69,19 @@ public sealed class GivingUpTests
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => CreateLock().AcquireAsync(cancellationToken: cancellation.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+            () => CreateLock().AcquireAsync(cancellationToken: cancellation.Token).AsTask().WaitAsync(Bound));
         Assert.Equal(1, _store.ReleasesStarted);
     }
 
     private async Task AssertWaitsForTheReleaseAsync(Task call)
     {
-        await _store.ReleaseStarted.WaitAsync(TimeSpan.FromSeconds(10));
+        await _store.ReleaseStarted.WaitAsync(Bound);
 
         // Without the wait for the cleanup, the call would answer right after starting the release.
         await Task.Delay(100);
         Assert.False(call.IsCompleted, "The call answered while its release was still running.");
 
         _store.OpenReleases();
-        await call.ContinueWith(static _ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>A lease always held by someone else, a queue for waiters, and releases that wait until the test opens them.</summary>
