@@ -44,7 +44,7 @@ public class CachingRedisBenchmark
         _redis = await BenchmarkRedis.StartAsync();
         var configuration = _redis.Configuration;
         _commerceKit = [.. Enumerable.Range(0, Instances).Select(_ =>
-            Instance(services => services.AddCommerceKit(o => o.KeyPrefix = "bench").AddRedis(o => o.Configuration = configuration).AddRedisCaching()).GetRequiredService<ICacheAside>())];
+            Instance(services => services.AddCommerceKit(o => o.KeyPrefix = "bench").AddRedis(o => o.Configuration = configuration).AddCaching(caching => caching.UseRedis())).GetRequiredService<ICacheAside>())];
         _fusion = [.. Enumerable.Range(0, Instances).Select(_ => Instance(services => services.AddFusionCache()
             .WithDistributedCache(new RedisCache(new RedisCacheOptions { Configuration = configuration, InstanceName = "fusion:" }), new JsonSerializer()))
             .GetRequiredService<IFusionCache>())];

@@ -40,11 +40,11 @@ public class IdempotencyBenchmark
     {
         _backends = await RawBackends.StartAsync();
 
-        _memoryServices = new ServiceCollection().AddCommerceKit().AddIdempotency(Short).Services.BuildServiceProvider();
+        _memoryServices = new ServiceCollection().AddCommerceKit().AddIdempotency(idempotency => idempotency.Configure(Short)).Services.BuildServiceProvider();
         _redisServices = new ServiceCollection().AddCommerceKit()
-            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddRedisIdempotency(Short).Services.BuildServiceProvider();
+            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddIdempotency(idempotency => idempotency.UseRedis().Configure(Short)).Services.BuildServiceProvider();
         _postgresServices = new ServiceCollection().AddCommerceKit()
-            .AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddPostgreSqlIdempotency(Short).Services.BuildServiceProvider();
+            .AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddIdempotency(idempotency => idempotency.UsePostgreSql().Configure(Short)).Services.BuildServiceProvider();
         _memory = _memoryServices.GetRequiredService<IIdempotencyExecutor>();
         _redisExecutor = _redisServices.GetRequiredService<IIdempotencyExecutor>();
         _postgresExecutor = _postgresServices.GetRequiredService<IIdempotencyExecutor>();

@@ -37,7 +37,7 @@ public class InventoryHotSkuBenchmark
         _coalesced = _coalescedServices.GetRequiredService<IInventory>();
         _naive = _naiveServices.GetRequiredService<IInventory>();
         _redisServices = new ServiceCollection().AddCommerceKit()
-            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddRedisInventory()
+            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddInventory(inventory => inventory.UseRedis())
             .Services.BuildServiceProvider();
         _redis = _redisServices.GetRequiredService<IInventory>();
         await _redis.SetStockAsync(Sku, 1_000_000_000_000);
@@ -143,6 +143,6 @@ public class InventoryHotSkuBenchmark
     private ServiceProvider Services(bool coalesce) =>
         new ServiceCollection().AddCommerceKit()
             .AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString)
-            .AddPostgreSqlInventory(configurePostgreSql: o => o.CoalesceReservations = coalesce)
+            .AddInventory(inventory => inventory.UsePostgreSql(o => o.CoalesceReservations = coalesce))
             .Services.BuildServiceProvider();
 }

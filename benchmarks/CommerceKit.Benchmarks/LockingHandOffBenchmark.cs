@@ -119,8 +119,8 @@ public class LockingHandOffBenchmark
             case Contender.CommerceKitPostgreSql:
                 var services = new ServiceCollection().AddCommerceKit();
                 _ = Library == Contender.CommerceKitRedis
-                    ? services.AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddRedisLocks()
-                    : services.AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddPostgreSqlLocks();
+                    ? services.AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddLocking(locking => locking.UseRedis())
+                    : services.AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddLocking(locking => locking.UsePostgreSql());
                 var provider = services.Services.BuildServiceProvider();
                 _services.Add(provider);
                 var commerceKitLock = provider.GetRequiredService<IDistributedLockProvider>().CreateLock(Name);

@@ -48,9 +48,9 @@ public class LockingUncontendedBenchmark
         _backends = await RawBackends.StartAsync();
 
         _redisServices = new ServiceCollection().AddCommerceKit()
-            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddRedisLocks().Services.BuildServiceProvider();
+            .AddRedis(o => o.Configuration = _backends.Redis.Configuration).AddLocking(locking => locking.UseRedis()).Services.BuildServiceProvider();
         _postgresServices = new ServiceCollection().AddCommerceKit()
-            .AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddPostgreSqlLocks().Services.BuildServiceProvider();
+            .AddPostgreSql(o => o.ConnectionString = _backends.Postgres.ConnectionString).AddLocking(locking => locking.UsePostgreSql()).Services.BuildServiceProvider();
         _commerceKitRedis = _redisServices.GetRequiredService<IDistributedLockProvider>().CreateLock("bench-uncontended");
         _commerceKitPostgres = _postgresServices.GetRequiredService<IDistributedLockProvider>().CreateLock("bench-uncontended");
 

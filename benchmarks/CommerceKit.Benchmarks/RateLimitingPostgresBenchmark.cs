@@ -30,7 +30,7 @@ public class RateLimitingPostgresBenchmark
         _postgres = await BenchmarkPostgres.StartAsync();
         _dataSource = NpgsqlDataSource.Create(_postgres.ConnectionString + ";Max Auto Prepare=32;Auto Prepare Min Usages=2");
         _services = new ServiceCollection().AddCommerceKit()
-            .AddPostgreSql(o => { o.ConnectionString = _postgres.ConnectionString; o.Schema = Schema; }).AddPostgreSqlRateLimiter()
+            .AddPostgreSql(o => { o.ConnectionString = _postgres.ConnectionString; o.Schema = Schema; }).AddRateLimiting(limits => limits.UsePostgreSql())
             .Services.BuildServiceProvider();
         _limiter = _services.GetRequiredService<IRateLimiterProvider>().CreateLimiter("bench-hot", new TokenBucketPolicy(1_000_000, TimeSpan.FromSeconds(1)));
         _rawDecision = new RateLimitingSql(Schema).TokenBucket;

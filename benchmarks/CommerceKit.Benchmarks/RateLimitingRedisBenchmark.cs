@@ -32,7 +32,7 @@ public class RateLimitingRedisBenchmark
         _redis = await BenchmarkRedis.StartAsync();
         _multiplexer = await _redis.ConnectRawAsync();
         _database = _multiplexer.GetDatabase();
-        _services = new ServiceCollection().AddCommerceKit().AddRedis(o => o.Configuration = _redis.Configuration).AddRedisRateLimiter()
+        _services = new ServiceCollection().AddCommerceKit().AddRedis(o => o.Configuration = _redis.Configuration).AddRateLimiting(limits => limits.UseRedis())
             .Services.BuildServiceProvider();
         _limiter = _services.GetRequiredService<IRateLimiterProvider>().CreateLimiter("bench-hot", new TokenBucketPolicy(1_000_000, TimeSpan.FromSeconds(1)));
         (await _limiter.AcquireAsync()).Dispose();

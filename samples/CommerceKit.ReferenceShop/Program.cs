@@ -6,7 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Embedded mode: every backend in memory, no servers needed. Distributed mode arrives with the features.
 builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop")
-    .AddRateLimiter()
+    .AddRateLimiting()
     .AddCaching();
 builder.Services.AddCommerceKitProblemDetails();
 

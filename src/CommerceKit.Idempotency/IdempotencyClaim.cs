@@ -1,6 +1,6 @@
 namespace CommerceKit.Idempotency;
 
-/// <summary>The answer of <see cref="IIdempotencyStore.TryClaimAsync"/>; which members are set depends on <see cref="Status"/>.</summary>
+/// <summary>The answer of <see cref="IdempotencyStore.TryClaimAsync"/>; which members are set depends on <see cref="Status"/>.</summary>
 public sealed class IdempotencyClaim
 {
     private static readonly IdempotencyClaim Mismatch = new(IdempotencyClaimStatus.FingerprintMismatch, 0, null, TimeSpan.Zero);

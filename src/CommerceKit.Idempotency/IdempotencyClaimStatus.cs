@@ -1,6 +1,6 @@
 namespace CommerceKit.Idempotency;
 
-/// <summary>What <see cref="IIdempotencyStore.TryClaimAsync"/> found.</summary>
+/// <summary>What <see cref="IdempotencyStore.TryClaimAsync"/> found.</summary>
 public enum IdempotencyClaimStatus
 {
     /// <summary>The key was free: the caller holds its lease and must complete or release it.</summary>

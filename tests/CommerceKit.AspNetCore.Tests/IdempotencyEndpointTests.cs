@@ -255,7 +255,7 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
                         {
                             o.Configuration = redisConfiguration ?? redis.Configuration;
                             o.RetryAttempts = 0;
-                        }).AddRedisIdempotency();
+                        }).AddIdempotency(idempotency => idempotency.UseRedis());
                 })
                 .Configure(app =>
                 {

@@ -83,8 +83,8 @@ public sealed class RateLimitingMiddlewareTests(RedisServerFixture redis) : ICla
                 {
                     var commerceKit = services.AddRouting().AddCommerceKit(o => o.KeyPrefix = TestEnvironment.UniqueKeyPrefix());
                     _ = backend == "redis"
-                        ? commerceKit.AddRedis(o => o.Configuration = redis.Configuration).AddRedisRateLimiter()
-                        : commerceKit.AddRateLimiter();
+                        ? commerceKit.AddRedis(o => o.Configuration = redis.Configuration).AddRateLimiting(limits => limits.UseRedis())
+                        : commerceKit.AddRateLimiting();
                     services.AddRateLimiter(o => o.AddCommerceKitPolicy(
                         "orders", new TokenBucketPolicy(2, TimeSpan.FromHours(1)), http => http.Request.Headers["X-Customer-Id"].ToString()));
                 })

@@ -22,13 +22,13 @@ var services = new ServiceCollection().AddLogging();
 var commerceKit = services.AddCommerceKit(o => o.KeyPrefix = keyPrefix);
 _ = (feature, backend) switch
 {
-    ("lock", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisLocks(o => o.Expiry = lease),
-    ("lock", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlLocks(o => o.Expiry = lease),
-    ("idempotency", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisIdempotency(o => o.Lease = lease),
-    ("idempotency", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlIdempotency(o => o.Lease = lease),
-    ("inventory", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisInventory(),
-    ("inventory", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddPostgreSqlInventory(),
-    ("cache", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddRedisCaching(o => o.DistributedLoadLease = lease),
+    ("lock", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddLocking(locking => locking.UseRedis().Configure(o => o.Expiry = lease)),
+    ("lock", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddLocking(locking => locking.UsePostgreSql().Configure(o => o.Expiry = lease)),
+    ("idempotency", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddIdempotency(idempotency => idempotency.UseRedis().Configure(o => o.Lease = lease)),
+    ("idempotency", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddIdempotency(idempotency => idempotency.UsePostgreSql().Configure(o => o.Lease = lease)),
+    ("inventory", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddInventory(inventory => inventory.UseRedis()),
+    ("inventory", "postgresql") => commerceKit.AddPostgreSql(o => o.ConnectionString = connection).AddInventory(inventory => inventory.UsePostgreSql()),
+    ("cache", "redis") => commerceKit.AddRedis(o => o.Configuration = connection).AddCaching(caching => caching.UseRedis().Configure(o => o.DistributedLoadLease = lease)),
     _ => throw new ArgumentException($"Unknown feature or backend '{feature} {backend}'.", nameof(args)),
 };
 

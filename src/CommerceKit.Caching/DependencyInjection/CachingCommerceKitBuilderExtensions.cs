@@ -10,26 +10,22 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CachingCommerceKitBuilderExtensions
 {
     /// <summary>
-    /// Registers <see cref="ICacheAside"/>, in this process's memory, with its options (validated at start-up). Calling it
-    /// again only adds configuration. For a second level shared by every instance, register <c>AddRedisCaching()</c>
-    /// (package CommerceKit.Redis) instead.
+    /// Registers <see cref="ICacheAside"/> with its options (validated at start-up). Values live in this process's
+    /// memory only unless <paramref name="configure"/> chooses a second level shared by every instance, for example
+    /// <c>caching => caching.UseRedis()</c>. Calling it again only adds configuration.
     /// </summary>
     /// <param name="builder">The CommerceKit builder.</param>
-    /// <param name="configure">Configures <see cref="CachingOptions"/>.</param>
+    /// <param name="configure">Chooses the second level and configures <see cref="CachingOptions"/>.</param>
     /// <returns>The builder.</returns>
-    public static ICommerceKitBuilder AddCaching(this ICommerceKitBuilder builder, Action<CachingOptions>? configure = null)
+    public static ICommerceKitBuilder AddCaching(this ICommerceKitBuilder builder, Action<CachingBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var options = builder.Services.AddOptionsWithValidateOnStart<CachingOptions, CachingOptionsValidator>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
+        builder.Services.AddOptionsWithValidateOnStart<CachingOptions, CachingOptionsValidator>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CachingOptions>, CachingOptionsRules>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ICacheAside, CacheAside>();
+        configure?.Invoke(new CachingBuilder(builder.Services));
         return builder;
     }
 }

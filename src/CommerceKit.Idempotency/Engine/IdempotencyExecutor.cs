@@ -16,7 +16,7 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(500);
     private static readonly IdempotencyOptionsValidator Validator = new();
 
-    private readonly IIdempotencyStore _store;
+    private readonly IdempotencyStore _store;
     private readonly IdempotencyOptions _options;
     private readonly ICommerceKitSerializer _serializer;
     private readonly TimeProvider _timeProvider;
@@ -24,7 +24,7 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
     private readonly string _backend;
 
     public IdempotencyExecutor(
-        IIdempotencyStore store,
+        IdempotencyStore store,
         IOptions<IdempotencyOptions> options,
         ICommerceKitSerializer serializer,
         TimeProvider timeProvider,
@@ -35,7 +35,7 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
         _serializer = serializer;
         _timeProvider = timeProvider;
         _logger = loggerFactory?.CreateLogger<IdempotencyExecutor>() ?? NullLogger<IdempotencyExecutor>.Instance;
-        _backend = store is IdempotencyStore known ? known.BackendName : store.GetType().Name;
+        _backend = store.BackendName;
     }
 
     public async Task<IdempotentResult<T>> ExecuteAsync<T>(

@@ -62,7 +62,7 @@ public sealed class PostgreSqlIdempotencyTransactions
     }
 
     /// <summary>
-    /// <see cref="IIdempotencyStore.CompleteAsync"/> within <paramref name="transaction"/>: the record is written only
+    /// <see cref="IdempotencyStore.CompleteAsync"/> within <paramref name="transaction"/>: the record is written only
     /// if the transaction commits.
     /// </summary>
     /// <param name="transaction">The caller's open transaction.</param>

@@ -10,13 +10,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RateLimitingCommerceKitBuilderExtensions
 {
     /// <summary>
-    /// Registers <see cref="IRateLimiterProvider"/>. Unless a backend registration such as <c>AddRedisRateLimiter()</c>
-    /// or <c>AddPostgreSqlRateLimiter()</c> chose another, limits live in this process's memory. Calling it again
-    /// does nothing.
+    /// Registers <see cref="IRateLimiterProvider"/>. Counters live in this process's memory unless
+    /// <paramref name="configure"/> chooses a backend, for example <c>limits => limits.UseRedis()</c>. Calling it
+    /// again only adds configuration.
     /// </summary>
     /// <param name="builder">The CommerceKit builder.</param>
+    /// <param name="configure">Chooses the backend.</param>
     /// <returns>The builder.</returns>
-    public static ICommerceKitBuilder AddRateLimiter(this ICommerceKitBuilder builder)
+    public static ICommerceKitBuilder AddRateLimiting(this ICommerceKitBuilder builder, Action<RateLimitingBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<RateLimitStore>(services => new InMemoryRateLimitStore(services.GetRequiredService<TimeProvider>()));
@@ -24,21 +25,7 @@ public static class RateLimitingCommerceKitBuilderExtensions
             services.GetRequiredService<RateLimitStore>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetService<ILoggerFactory>()));
+        configure?.Invoke(new RateLimitingBuilder(builder.Services));
         return builder;
-    }
-
-    /// <summary>
-    /// Makes <typeparamref name="TStore"/> the rate-limit backend and registers the limiters as
-    /// <see cref="AddRateLimiter(ICommerceKitBuilder)"/> does: the hook for backend packages.
-    /// </summary>
-    /// <typeparam name="TStore">The backend's store.</typeparam>
-    /// <param name="builder">The CommerceKit builder.</param>
-    /// <returns>The builder.</returns>
-    public static ICommerceKitBuilder AddRateLimiter<TStore>(this ICommerceKitBuilder builder)
-        where TStore : RateLimitStore
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<RateLimitStore, TStore>());
-        return builder.AddRateLimiter();
     }
 }

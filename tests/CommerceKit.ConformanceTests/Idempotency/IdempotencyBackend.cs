@@ -12,8 +12,8 @@ public abstract class IdempotencyBackend : BackendInstances
         CreateInstance(builder => AddBackend(builder, configure ?? (_ => { }))).GetRequiredService<IIdempotencyExecutor>();
 
     /// <summary>Creates a store as a separate application instance would.</summary>
-    public IIdempotencyStore CreateStore() =>
-        CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<IIdempotencyStore>();
+    public IdempotencyStore CreateStore() =>
+        CreateInstance(builder => AddBackend(builder, _ => { })).GetRequiredService<IdempotencyStore>();
 
     /// <summary>The command line of tests/CommerceKit.LeaseHolder that claims <paramref name="key"/> (in scope <c>holder</c>) on this backend.</summary>
     public virtual IReadOnlyList<string> HolderProcessArguments(string key, TimeSpan lease) =>

@@ -176,7 +176,7 @@ public abstract class IdempotencyConformanceTests : IdempotencySuite
     [Fact]
     public async Task Of_many_concurrent_claims_on_three_instances_exactly_one_wins()
     {
-        IIdempotencyStore[] stores = [Backend.CreateStore(), Backend.CreateStore(), Backend.CreateStore()];
+        IdempotencyStore[] stores = [Backend.CreateStore(), Backend.CreateStore(), Backend.CreateStore()];
         var key = Key("order-1");
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>

@@ -18,5 +18,5 @@ internal sealed class PostgreSqlIdempotencyBackend(string connectionString) : Id
         LeaseHolderProcess.Arguments("idempotency", "postgresql", connectionString, KeyPrefix, key, lease);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<IdempotencyOptions> configure) =>
-        builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddPostgreSqlIdempotency(configure);
+        builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddIdempotency(idempotency => idempotency.UsePostgreSql().Configure(configure));
 }

@@ -18,7 +18,7 @@ public sealed class PostgreSqlInventoryOutageTests
                 o.ConnectionString = server.ConnectionString;
                 o.RetryAttempts = 0;
             })
-            .AddPostgreSqlInventory().Services.BuildServiceProvider();
+            .AddInventory(inventory => inventory.UsePostgreSql()).Services.BuildServiceProvider();
         var inventory = services.GetRequiredService<IInventory>();
         await inventory.SetStockAsync("SKU-1", 5);
 

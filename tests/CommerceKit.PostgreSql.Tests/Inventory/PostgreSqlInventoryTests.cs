@@ -28,7 +28,7 @@ internal sealed class PostgreSqlInventoryBackend(string connectionString, bool c
     // instance keeps the 2-core test server from thrashing hundreds of waiting backends.
     protected override void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure) =>
         builder.AddPostgreSql(o => o.ConnectionString = connectionString + ";Maximum Pool Size=16")
-            .AddPostgreSqlInventory(configure, o => o.CoalesceReservations = coalesce);
+            .AddInventory(inventory => inventory.UsePostgreSql(o => o.CoalesceReservations = coalesce).Configure(configure));
 
     public override IReadOnlyList<string> HolderProcessArguments(string sku, TimeSpan ttl) =>
         LeaseHolderProcess.Arguments("inventory", "postgresql", connectionString, KeyPrefix, sku, ttl);

@@ -31,7 +31,7 @@ public sealed class PostgreSqlReservationBatchProperties(PostgreSqlServerFixture
         Prop.ForAll(Batches, async batch =>
         {
             await using var services = new ServiceCollection().AddLogging().AddCommerceKit()
-                .AddPostgreSql(o => o.ConnectionString = postgres.ConnectionString).AddPostgreSqlInventory().Services.BuildServiceProvider();
+                .AddPostgreSql(o => o.ConnectionString = postgres.ConnectionString).AddInventory(inventory => inventory.UsePostgreSql()).Services.BuildServiceProvider();
             var inventory = services.GetRequiredService<IInventory>();
             await using var source = NpgsqlDataSource.Create(postgres.ConnectionString);
             var run = Guid.NewGuid().ToString("N")[..8];

@@ -33,5 +33,5 @@ internal sealed class PostgreSqlLockingBackend(string connectionString) : Lockin
         LeaseHolderProcess.Arguments("lock", "postgresql", connectionString, KeyPrefix, lockName, expiry);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
-        builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddPostgreSqlLocks(configure);
+        builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddLocking(locking => locking.UsePostgreSql().Configure(configure));
 }

@@ -12,7 +12,7 @@ public sealed class PostgreSqlRateLimitSweepTests(PostgreSqlServerFixture postgr
     {
         await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString);
         var provider = new ServiceCollection().AddLogging().AddCommerceKit().AddPostgreSql(o => o.ConnectionString = postgres.ConnectionString)
-            .AddPostgreSqlRateLimiter().Services.BuildServiceProvider();
+            .AddRateLimiting(limits => limits.UsePostgreSql()).Services.BuildServiceProvider();
         await using var _ = provider;
         var limiters = provider.GetRequiredService<IRateLimiterProvider>();
         var shortWindow = TimeSpan.FromMilliseconds(200);

@@ -12,6 +12,6 @@ public sealed class PostgreSqlRateLimiterTests(PostgreSqlServerFixture postgres)
     private sealed class PostgreSqlRateLimitingBackend(string connectionString) : RateLimitingBackend
     {
         protected override void AddBackend(ICommerceKitBuilder builder) =>
-            builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddPostgreSqlRateLimiter();
+            builder.AddPostgreSql(o => o.ConnectionString = connectionString).AddRateLimiting(limits => limits.UsePostgreSql());
     }
 }

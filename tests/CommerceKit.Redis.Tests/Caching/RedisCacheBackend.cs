@@ -8,5 +8,5 @@ namespace CommerceKit.Redis.Tests.Caching;
 internal sealed class RedisCacheBackend(string configuration) : CacheBackend
 {
     protected override void AddBackend(ICommerceKitBuilder builder, Action<CachingOptions> configure) =>
-        builder.AddRedis(o => o.Configuration = configuration).AddRedisCaching(configure);
+        builder.AddRedis(o => o.Configuration = configuration).AddCaching(caching => caching.UseRedis().Configure(configure));
 }

@@ -14,7 +14,7 @@ public sealed class RedisIdempotencyRecordTests(RedisServerFixture redis) : ICla
     public async Task A_record_expires_with_its_lease_while_running_and_with_its_retention_once_completed()
     {
         await using var services = Services(redis.Configuration);
-        var store = (RedisIdempotencyStore)services.GetRequiredService<IIdempotencyStore>();
+        var store = (RedisIdempotencyStore)services.GetRequiredService<IdempotencyStore>();
         var database = await services.GetRequiredService<RedisConnection>().GetDatabaseAsync(default);
         var key = new IdempotencyKey("customer-1", "order-1");
 
@@ -49,5 +49,5 @@ public sealed class RedisIdempotencyRecordTests(RedisServerFixture redis) : ICla
     }
 
     private static ServiceProvider Services(string configuration, Action<RedisOptions>? configure = null) =>
-        RedisTestServices.Create(configuration, configure, builder => builder.AddRedisIdempotency());
+        RedisTestServices.Create(configuration, configure, builder => builder.AddIdempotency(idempotency => idempotency.UseRedis()));
 }

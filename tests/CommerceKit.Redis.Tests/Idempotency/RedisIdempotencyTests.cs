@@ -27,5 +27,5 @@ internal sealed class RedisIdempotencyBackend(string configuration) : Idempotenc
         LeaseHolderProcess.Arguments("idempotency", "redis", configuration, KeyPrefix, key, lease);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<IdempotencyOptions> configure) =>
-        builder.AddRedis(o => o.Configuration = configuration).AddRedisIdempotency(configure);
+        builder.AddRedis(o => o.Configuration = configuration).AddIdempotency(idempotency => idempotency.UseRedis().Configure(configure));
 }

@@ -70,7 +70,7 @@ public sealed class RedisInventoryRecordTests(RedisServerFixture redis) : IClass
     }
 
     internal static ServiceProvider Services(string configuration, Action<RedisOptions>? configure = null) =>
-        RedisTestServices.Create(configuration, configure, builder => builder.AddRedisInventory());
+        RedisTestServices.Create(configuration, configure, builder => builder.AddInventory(inventory => inventory.UseRedis()));
 
     // Script calls since the server started. (Commands a script runs count too, under their own names, so only the
     // script calls tell what the client sent; the path across slots would send at least three.)

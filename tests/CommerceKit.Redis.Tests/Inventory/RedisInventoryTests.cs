@@ -28,5 +28,5 @@ internal sealed class RedisInventoryBackend(string configuration) : InventoryBac
         LeaseHolderProcess.Arguments("inventory", "redis", configuration, KeyPrefix, sku, ttl);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure) =>
-        builder.AddRedis(o => o.Configuration = configuration).AddRedisInventory(configure);
+        builder.AddRedis(o => o.Configuration = configuration).AddInventory(inventory => inventory.UseRedis().Configure(configure));
 }

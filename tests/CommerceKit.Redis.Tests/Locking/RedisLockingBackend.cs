@@ -33,5 +33,5 @@ internal sealed class RedisLockingBackend(string configuration) : LockingBackend
         LeaseHolderProcess.Arguments("lock", "redis", configuration, KeyPrefix, lockName, expiry);
 
     protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure) =>
-        builder.AddRedis(o => o.Configuration = configuration).AddRedisLocks(configure);
+        builder.AddRedis(o => o.Configuration = configuration).AddLocking(locking => locking.UseRedis().Configure(configure));
 }

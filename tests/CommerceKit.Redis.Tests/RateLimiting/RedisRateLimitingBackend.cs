@@ -15,5 +15,5 @@ internal sealed class RedisRateLimitingBackend(string configuration) : RateLimit
     public RedisKey Key(string limiterKey, string part) => ((RedisRateLimitStore)Store).Key(limiterKey, part);
 
     protected override void AddBackend(ICommerceKitBuilder builder) =>
-        builder.AddRedis(o => o.Configuration = configuration).AddRedisRateLimiter();
+        builder.AddRedis(o => o.Configuration = configuration).AddRateLimiting(limits => limits.UseRedis());
 }

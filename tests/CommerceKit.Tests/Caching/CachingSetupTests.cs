@@ -43,7 +43,7 @@ public sealed class CachingSetupTests
     [InlineData("DistributedOperationTimeout")]
     public void Invalid_options_fail_at_start_up_naming_the_option(string option)
     {
-        using var services = new ServiceCollection().AddCommerceKit().AddCaching(InvalidSettings[option]).Services.BuildServiceProvider();
+        using var services = new ServiceCollection().AddCommerceKit().AddCaching(caching => caching.Configure(InvalidSettings[option])).Services.BuildServiceProvider();
 
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<CachingOptions>>().Value);
         Assert.Contains(option, failure.Message, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class InMemoryCachingTests : CachingConformanceTests
             }
 
             builder.Services.AddSingleton<ICacheAside>(_shared);
-            builder.AddCaching(configure);
+            builder.AddCaching(caching => caching.Configure(configure));
         }
     }
 }

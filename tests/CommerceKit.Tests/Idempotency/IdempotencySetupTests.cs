@@ -14,7 +14,7 @@ public sealed class IdempotencySetupTests
         using var services = new ServiceCollection().AddCommerceKit().AddIdempotency().Services.BuildServiceProvider();
 
         var options = services.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
-        Assert.IsType<InMemoryIdempotencyStore>(services.GetRequiredService<IIdempotencyStore>());
+        Assert.IsType<InMemoryIdempotencyStore>(services.GetRequiredService<IdempotencyStore>());
         Assert.NotNull(services.GetRequiredService<IIdempotencyExecutor>());
         Assert.Equal(TimeSpan.FromSeconds(60), options.Lease);
         Assert.Equal(TimeSpan.FromHours(24), options.Retention);
@@ -27,10 +27,11 @@ public sealed class IdempotencySetupTests
     {
         var collection = new ServiceCollection();
 
-        collection.AddCommerceKit().AddIdempotency().AddRedis(o => o.Configuration = "127.0.0.1:1").AddRedisIdempotency().AddIdempotency();
+        collection.AddCommerceKit().AddIdempotency().AddRedis(o => o.Configuration = "127.0.0.1:1").AddIdempotency(idempotency => idempotency.UseRedis()).AddIdempotency();
 
-        var store = Assert.Single(collection, d => d.ServiceType == typeof(IIdempotencyStore));
-        Assert.Equal(typeof(RedisIdempotencyStore), store.ImplementationType);
+        var store = Assert.Single(collection, d => d.ServiceType == typeof(IdempotencyStore));
+        Assert.NotNull(store.ImplementationFactory);
+        Assert.Single(collection, d => d.ServiceType == typeof(RedisIdempotencyStore));
     }
 
     [Theory]
@@ -40,7 +41,7 @@ public sealed class IdempotencySetupTests
     public void Invalid_options_fail_at_start_up_naming_the_option(string option, string value)
     {
         using var services = new ServiceCollection().AddCommerceKit()
-            .AddIdempotency(o => typeof(IdempotencyOptions).GetProperty(option)!.SetValue(o, TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)))
+            .AddIdempotency(idempotency => idempotency.Configure(o => typeof(IdempotencyOptions).GetProperty(option)!.SetValue(o, TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture))))
             .Services.BuildServiceProvider();
 
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<IdempotencyOptions>>().Value);

@@ -59,7 +59,7 @@ public sealed class IdempotencyTelemetryTests : IDisposable
     [Fact]
     public async Task Each_outcome_is_counted_and_traced_without_the_key_or_scope()
     {
-        using var services = new ServiceCollection().AddCommerceKit().AddIdempotency<NamedStore>().Services.BuildServiceProvider();
+        using var services = new ServiceCollection().AddCommerceKit().AddIdempotency(idempotency => idempotency.UseStore<NamedStore>()).Services.BuildServiceProvider();
         var executor = services.GetRequiredService<IIdempotencyExecutor>();
         var key = new IdempotencyKey("customer-secret", "key-secret");
 

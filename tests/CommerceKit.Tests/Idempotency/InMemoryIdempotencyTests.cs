@@ -16,8 +16,8 @@ public sealed class InMemoryIdempotencyTests : IdempotencyConformanceTests
 
         protected override void AddBackend(ICommerceKitBuilder builder, Action<IdempotencyOptions> configure)
         {
-            builder.Services.AddSingleton<IIdempotencyStore>(_store);
-            builder.AddIdempotency(configure);
+            builder.Services.AddSingleton<IdempotencyStore>(_store);
+            builder.AddIdempotency(idempotency => idempotency.Configure(configure));
         }
     }
 }

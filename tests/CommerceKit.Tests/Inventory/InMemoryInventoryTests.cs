@@ -18,7 +18,7 @@ public sealed class InMemoryInventoryTests : InventoryConformanceTests
         protected override void AddBackend(ICommerceKitBuilder builder, Action<InventoryOptions> configure)
         {
             builder.Services.AddSingleton<InventoryStore>(_store);
-            builder.AddInventory(configure);
+            builder.AddInventory(inventory => inventory.Configure(configure));
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class InventorySetupTests
     [Fact]
     public void Invalid_options_fail_at_start_up_naming_the_option()
     {
-        using var services = new ServiceCollection().AddCommerceKit().AddInventory(o => o.SweepInterval = TimeSpan.Zero).Services.BuildServiceProvider();
+        using var services = new ServiceCollection().AddCommerceKit().AddInventory(inventory => inventory.Configure(o => o.SweepInterval = TimeSpan.Zero)).Services.BuildServiceProvider();
 
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<InventoryOptions>>().Value);
         Assert.Contains(nameof(InventoryOptions.SweepInterval), failure.Message, StringComparison.Ordinal);

@@ -23,7 +23,7 @@ public sealed class InMemoryLockTests : DistributedLockConformanceTests
         protected override void AddBackend(ICommerceKitBuilder builder, Action<DistributedLockOptions> configure)
         {
             builder.Services.AddSingleton<LockLeaseStore>(_store);
-            builder.AddLocks(configure);
+            builder.AddLocking(locking => locking.Configure(configure));
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class InMemoryRateLimiterTests : RateLimiterConformanceTests
         protected override void AddBackend(ICommerceKitBuilder builder)
         {
             builder.Services.AddSingleton<RateLimitStore>(_store);
-            builder.AddRateLimiter();
+            builder.AddRateLimiting();
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class RateLimitingSetupTests
     [Fact]
     public void AddRateLimiter_registers_an_in_memory_provider()
     {
-        using var services = new ServiceCollection().AddCommerceKit().AddRateLimiter().Services.BuildServiceProvider();
+        using var services = new ServiceCollection().AddCommerceKit().AddRateLimiting().Services.BuildServiceProvider();
 
         Assert.IsType<InMemoryRateLimitStore>(services.GetRequiredService<RateLimitStore>());
         Assert.Equal("memory", services.GetRequiredService<IRateLimiterProvider>().BackendName);
@@ -23,9 +23,10 @@ public sealed class RateLimitingSetupTests
     {
         var collection = new ServiceCollection();
 
-        collection.AddCommerceKit().AddRateLimiter().AddRedis(o => o.Configuration = "127.0.0.1:1").AddRedisRateLimiter().AddRateLimiter();
+        collection.AddCommerceKit().AddRateLimiting().AddRedis(o => o.Configuration = "127.0.0.1:1").AddRateLimiting(limits => limits.UseRedis()).AddRateLimiting();
 
-        Assert.Equal(typeof(RedisRateLimitStore), Assert.Single(collection, d => d.ServiceType == typeof(RateLimitStore)).ImplementationType);
+        Assert.Single(collection, d => d.ServiceType == typeof(RateLimitStore));
+        Assert.Single(collection, d => d.ServiceType == typeof(RedisRateLimitStore));
         Assert.Single(collection, d => d.ServiceType == typeof(IRateLimiterProvider));
     }
 

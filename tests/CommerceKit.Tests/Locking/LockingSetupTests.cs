@@ -8,12 +8,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CommerceKit.Tests.Locking;
 
-public sealed class AddLocksTests
+public sealed class LockingSetupTests
 {
     [Fact]
-    public void AddLocks_registers_in_memory_locks_with_the_documented_defaults()
+    public void AddLocking_registers_in_memory_locks_with_the_documented_defaults()
     {
-        using var services = new ServiceCollection().AddCommerceKit().AddLocks().Services.BuildServiceProvider();
+        using var services = new ServiceCollection().AddCommerceKit().AddLocking().Services.BuildServiceProvider();
 
         var options = services.GetRequiredService<IOptions<DistributedLockOptions>>().Value;
         Assert.IsType<DistributedLockProvider>(services.GetRequiredService<IDistributedLockProvider>());
@@ -30,10 +30,10 @@ public sealed class AddLocksTests
     {
         var collection = new ServiceCollection();
 
-        collection.AddCommerceKit().AddLocks().AddRedis(o => o.Configuration = "127.0.0.1:1").AddRedisLocks().AddLocks();
+        collection.AddCommerceKit().AddLocking().AddRedis(o => o.Configuration = "127.0.0.1:1").AddLocking(locking => locking.UseRedis()).AddLocking();
 
         Assert.Single(collection, d => d.ServiceType == typeof(LockLeaseStore));
-        Assert.Equal(typeof(RedisLockLeaseStore), collection.Single(d => d.ServiceType == typeof(LockLeaseStore)).ImplementationType);
+        Assert.Single(collection, d => d.ServiceType == typeof(RedisLockLeaseStore));
         Assert.Single(collection, d => d.ServiceType == typeof(IDistributedLockProvider));
     }
 
@@ -44,12 +44,12 @@ public sealed class AddLocksTests
     [InlineData(50, null, null, "Expiry")]
     public void Invalid_options_fail_when_first_read(int expiryMs, int? renewalMs, int? maxHoldMs, string property)
     {
-        using var services = new ServiceCollection().AddCommerceKit().AddLocks(o =>
+        using var services = new ServiceCollection().AddCommerceKit().AddLocking(locking => locking.Configure(o =>
         {
             o.Expiry = TimeSpan.FromMilliseconds(expiryMs);
             o.RenewalInterval = renewalMs is { } renewal ? TimeSpan.FromMilliseconds(renewal) : null;
             o.MaxHoldTime = maxHoldMs is { } maxHold ? TimeSpan.FromMilliseconds(maxHold) : null;
-        }).Services.BuildServiceProvider();
+        })).Services.BuildServiceProvider();
 
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IDistributedLockProvider>());
 
@@ -61,7 +61,7 @@ public sealed class AddLocksTests
     {
         var time = new FakeTimeProvider();
         using var services = new ServiceCollection().AddSingleton<TimeProvider>(time)
-            .AddCommerceKit().AddLocks(o => o.MaxHoldTime = TimeSpan.FromSeconds(5)).Services.BuildServiceProvider();
+            .AddCommerceKit().AddLocking(locking => locking.Configure(o => o.MaxHoldTime = TimeSpan.FromSeconds(5))).Services.BuildServiceProvider();
         await using var handle = await services.GetRequiredService<IDistributedLockProvider>().CreateLock("report").AcquireAsync(TimeSpan.Zero);
 
         time.Advance(TimeSpan.FromSeconds(4));
