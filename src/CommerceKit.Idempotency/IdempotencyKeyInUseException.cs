@@ -22,6 +22,9 @@ public sealed class IdempotencyKeyInUseException : IdempotencyException
         RetryAfter = retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter;
     }
 
-    /// <summary>When to try again: the first attempt's remaining lease.</summary>
+    /// <summary>
+    /// When to try again: a short hint of about how long the first attempt should still take (judged by how long
+    /// operations have taken), never later than its lease runs out.
+    /// </summary>
     public TimeSpan RetryAfter { get; }
 }

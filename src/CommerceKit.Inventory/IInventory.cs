@@ -12,7 +12,7 @@ public interface IInventory
     /// <param name="cancellationToken">Cancels before the request is sent.</param>
     /// <returns>A task that completes when set.</returns>
     /// <exception cref="ArgumentException"><paramref name="sku"/> is not a valid key.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="onHand"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="onHand"/> is negative or more than <see cref="StockLevel.MaxUnits"/>.</exception>
     /// <exception cref="InvalidOperationException">Fewer units than are reserved: release reservations first.</exception>
     /// <exception cref="BackendUnavailableException">The backend could not be reached.</exception>
     ValueTask SetStockAsync(string sku, long onHand, CancellationToken cancellationToken = default);
@@ -23,6 +23,10 @@ public interface IInventory
     /// <param name="cancellationToken">Cancels before the request is sent.</param>
     /// <returns>A task that completes when adjusted.</returns>
     /// <exception cref="ArgumentException"><paramref name="sku"/> is not a valid key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="delta"/> is beyond <see cref="StockLevel.MaxUnits"/> either way, or would leave more than that on
+    /// hand; nothing changed.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The change would leave fewer units than are reserved; nothing changed.</exception>
     /// <exception cref="BackendUnavailableException">The backend could not be reached.</exception>
     ValueTask AdjustStockAsync(string sku, long delta, CancellationToken cancellationToken = default);

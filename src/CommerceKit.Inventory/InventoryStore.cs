@@ -24,6 +24,7 @@ public abstract class InventoryStore : IInventory
     {
         KeyGuard.ThrowIfInvalid(sku);
         ArgumentOutOfRangeException.ThrowIfNegative(onHand);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(onHand, StockLevel.MaxUnits);
         cancellationToken.ThrowIfCancellationRequested();
         return SetStockCoreAsync(sku, onHand, cancellationToken);
     }
@@ -32,6 +33,8 @@ public abstract class InventoryStore : IInventory
     public ValueTask AdjustStockAsync(string sku, long delta, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(sku);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, -StockLevel.MaxUnits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delta, StockLevel.MaxUnits);
         cancellationToken.ThrowIfCancellationRequested();
         return AdjustStockCoreAsync(sku, delta, cancellationToken);
     }
@@ -101,12 +104,25 @@ public abstract class InventoryStore : IInventory
     /// <returns>A task that completes when set.</returns>
     protected abstract ValueTask SetStockCoreAsync(string sku, long onHand, CancellationToken cancellationToken);
 
-    /// <summary>The backend's <see cref="AdjustStockAsync"/>; arguments are valid.</summary>
+    /// <summary>
+    /// The backend's <see cref="AdjustStockAsync"/>; arguments are valid. An adjustment that would leave more than
+    /// <see cref="StockLevel.MaxUnits"/> on hand changes nothing and throws <see cref="OverflowingAdjustment"/>.
+    /// </summary>
     /// <param name="sku">The SKU.</param>
-    /// <param name="delta">The change.</param>
+    /// <param name="delta">The change, at most <see cref="StockLevel.MaxUnits"/> either way.</param>
     /// <param name="cancellationToken">Cancels before the request is sent.</param>
     /// <returns>A task that completes when adjusted.</returns>
     protected abstract ValueTask AdjustStockCoreAsync(string sku, long delta, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The exception every backend throws when an adjustment would leave more than <see cref="StockLevel.MaxUnits"/>
+    /// on hand, so the same misuse gets the same answer on every backend.
+    /// </summary>
+    /// <param name="sku">The SKU.</param>
+    /// <param name="delta">The refused change.</param>
+    /// <returns>The exception to throw.</returns>
+    protected static ArgumentOutOfRangeException OverflowingAdjustment(string sku, long delta) =>
+        new(nameof(delta), delta, $"Adding {delta} units to SKU '{sku}' would leave more than {StockLevel.MaxUnits} on hand; nothing was changed.");
 
     /// <summary>The backend's <see cref="GetStockAsync"/>; arguments are valid.</summary>
     /// <param name="sku">The SKU.</param>

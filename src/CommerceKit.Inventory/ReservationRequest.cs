@@ -18,8 +18,8 @@ public sealed class ReservationRequest
     /// The most units of each SKU one customer may hold or have bought through reservations ("1 per customer"); checked
     /// in the same atomic step as the stock.
     /// </param>
-    /// <exception cref="ArgumentException">An id or SKU is not a valid key, a SKU appears twice, or there are no or too many lines.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A quantity, the time to live or the limit is not positive.</exception>
+    /// <exception cref="ArgumentException">An id is not a valid key, a SKU appears twice, or there are no or too many lines.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The time to live or the limit is not positive.</exception>
     public ReservationRequest(string reservationId, IReadOnlyList<ReservationLine> lines, TimeSpan ttl, string? customerId = null, int? perCustomerLimit = null)
     {
         KeyGuard.ThrowIfInvalid(reservationId);
@@ -32,9 +32,8 @@ public sealed class ReservationRequest
         var skus = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in lines)
         {
+            // A line checks its own SKU and quantity when it is made.
             ArgumentNullException.ThrowIfNull(line, nameof(lines));
-            KeyGuard.ThrowIfInvalid(line.Sku, nameof(lines));
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(line.Quantity, nameof(lines));
             if (!skus.Add(line.Sku))
             {
                 throw new ArgumentException($"SKU '{line.Sku}' appears on two lines; put its whole quantity on one.", nameof(lines));

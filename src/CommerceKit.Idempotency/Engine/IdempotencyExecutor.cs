@@ -20,6 +20,7 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
     private readonly IdempotencyOptions _options;
     private readonly ICommerceKitSerializer _serializer;
     private readonly TimeProvider _timeProvider;
+    private readonly RetryHint _retryHint = new();
     private readonly ILogger _logger;
     private readonly string _backend;
 
@@ -114,9 +115,11 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
 
         var context = new IdempotencyContext(key, claim.LeaseToken, options.Retention, _serializer);
         (StoredResponse Response, TValue Value) result;
+        var started = _timeProvider.GetTimestamp();
         try
         {
             result = await run(context, state, cancellationToken).ConfigureAwait(false);
+            _retryHint.Observe(_timeProvider.GetElapsedTime(started));
         }
         catch (Exception)
         {
@@ -170,7 +173,7 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
             if (waitLeft <= TimeSpan.Zero)
             {
                 IdempotencyTelemetry.Record(activity, _backend, IdempotencyOutcomes.InProgress);
-                throw new IdempotencyKeyInUseException(claim.RetryAfter);
+                throw new IdempotencyKeyInUseException(_retryHint.For(options.Lease, claim.RetryAfter));
             }
 
             // The first attempt usually finishes soon: look again quickly, then back off; never past the wait or the lease.

@@ -11,8 +11,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class InventoryCommerceKitBuilderExtensions
 {
     /// <summary>
-    /// Registers <see cref="IInventory"/> with its options (validated at start-up) and the hosted expiry sweeper that
-    /// returns expired stock and calls every registered <see cref="IReservationExpiredHandler"/>. Stock lives in this
+    /// Registers <see cref="IInventory"/> with its options (validated at start-up) and the expiry sweeper that returns
+    /// expired stock and calls every registered <see cref="IReservationExpiredHandler"/>. The sweeper is a hosted service
+    /// and also starts when <see cref="IInventory"/> is first resolved, so it runs without a Generic Host. Stock lives in this
     /// process's memory unless <paramref name="configure"/> chooses a backend, for example
     /// <c>inventory => inventory.UseRedis()</c>. Calling it again only adds configuration.
     /// </summary>
@@ -25,8 +26,18 @@ public static class InventoryCommerceKitBuilderExtensions
 
         builder.Services.AddOptionsWithValidateOnStart<InventoryOptions, InventoryOptionsValidator>();
         builder.Services.TryAddSingleton<InventoryStore, InMemoryInventoryStore>();
-        builder.Services.TryAddSingleton<IInventory>(services => services.GetRequiredService<InventoryStore>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReservationExpirySweeper>());
+        if (!builder.Services.Any(descriptor => descriptor.ServiceType == typeof(ReservationExpirySweeper)))
+        {
+            // One sweeper, started by the host or by the first resolve of IInventory, so it runs without a host too.
+            builder.Services.AddSingleton<ReservationExpirySweeper>();
+            builder.Services.AddSingleton<IHostedService>(services => services.GetRequiredService<ReservationExpirySweeper>());
+        }
+
+        builder.Services.TryAddSingleton<IInventory>(services =>
+        {
+            services.GetRequiredService<ReservationExpirySweeper>().EnsureStarted();
+            return services.GetRequiredService<InventoryStore>();
+        });
         configure?.Invoke(new InventoryBuilder(builder.Services));
         return builder;
     }

@@ -46,7 +46,12 @@ internal sealed class InMemoryInventoryStore : InventoryStore
         {
             ExpireDue(_timeProvider.GetUtcNow());
             var stock = StockOf(sku);
-            var onHand = checked(stock.OnHand + delta);
+            var onHand = stock.OnHand + delta;
+            if (onHand > StockLevel.MaxUnits)
+            {
+                throw OverflowingAdjustment(sku, delta);
+            }
+
             ThrowIfBelowReserved(sku, onHand, stock.Reserved);
             stock.OnHand = onHand;
         }

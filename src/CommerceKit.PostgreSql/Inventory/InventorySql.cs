@@ -12,7 +12,7 @@ internal sealed class InventorySql(string schema)
     public string Schema { get; } = SchemaScripts.Render(Script, schema);
 
     // $1 sku, $2 value, $3 adjust, $4 retention ms.
-    public string SetStock { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_set($1, $2, $3, $4)", schema);
+    public string SetStock { get; } = SchemaScripts.Render("SELECT __SCHEMA__.inventory_set($1, $2, $3, $4, $5)", schema);
 
     // $1 sku, $2 retention ms.
     public string GetStock { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_get($1, $2)", schema);

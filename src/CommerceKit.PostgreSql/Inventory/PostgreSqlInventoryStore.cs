@@ -163,7 +163,15 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposabl
     {
         try
         {
-            await RunAsync(_sql.SetStock, [sku, value, adjust, _retentionMs], static async (command, token) => await command.ExecuteNonQueryAsync(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await RunAsync(
+                _sql.SetStock,
+                [sku, value, adjust, _retentionMs, StockLevel.MaxUnits],
+                static async (command, token) => await command.ExecuteNonQueryAsync(token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
+        {
+            throw OverflowingAdjustment(sku, value);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation)
         {

@@ -227,13 +227,19 @@ $$;
 
 -- Sets (p_adjust false) or adjusts (true) a SKU's units on hand after expiring its due holds; the table's check
 -- refuses fewer units than are reserved. An adjustment updates first: PostgreSQL checks a proposed insert row (here
--- a negative delta) before it looks for the conflict.
-CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_set(p_sku text, p_value bigint, p_adjust boolean, p_retention_ms bigint)
+-- a negative delta) before it looks for the conflict. An adjustment past p_max raises 22003 (numeric value out of
+-- range), which undoes the update: every backend refuses the same counts (Redis holds 2^53 - 1 at most).
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_set(p_sku text, p_value bigint, p_adjust boolean, p_retention_ms bigint, p_max bigint)
 RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_on_hand bigint;
 BEGIN
     PERFORM __SCHEMA__.inventory_expire_due(ARRAY[p_sku], 1000, p_retention_ms);
     IF p_adjust THEN
-        UPDATE __SCHEMA__.inventory_stock SET on_hand = on_hand + p_value WHERE sku = p_sku;
+        UPDATE __SCHEMA__.inventory_stock SET on_hand = on_hand + p_value WHERE sku = p_sku RETURNING on_hand INTO v_on_hand;
+        IF v_on_hand > p_max THEN
+            RAISE EXCEPTION 'more than % units on hand', p_max USING ERRCODE = 'numeric_value_out_of_range';
+        END IF;
         IF FOUND THEN
             RETURN;
         END IF;

@@ -197,14 +197,17 @@ internal static class InventoryScripts
         return 0
         """);
 
-    // KEYS = stock; ARGV = units, '1' to add them to what is on hand (else set). Answers 1, or 0 (nothing changed)
-    // when fewer units than reserved, or fewer than none, would be on hand.
+    // KEYS = stock; ARGV = units, '1' to add them to what is on hand (else set), the most units on hand. Answers 1, 0
+    // (nothing changed) when fewer units than reserved, or fewer than none, would be on hand, or -1 (nothing changed)
+    // when more than the most would. Lua numbers are doubles, exact up to 2^53: the caller keeps every value below
+    // that, and '%d' writes the count in full where tostring would round it to 14 digits.
     public static readonly RedisScript SetStock = new("""
         local stock = redis.call('HMGET', KEYS[1], 'on', 'res')
         local onHand = tonumber(ARGV[1])
         if ARGV[2] == '1' then onHand = onHand + tonumber(stock[1] or '0') end
+        if onHand > tonumber(ARGV[3]) then return -1 end
         if onHand < 0 or onHand < tonumber(stock[2] or '0') then return 0 end
-        redis.call('HSET', KEYS[1], 'on', onHand)
+        redis.call('HSET', KEYS[1], 'on', string.format('%d', onHand))
         return 1
         """);
 }

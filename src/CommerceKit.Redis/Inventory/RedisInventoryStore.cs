@@ -284,7 +284,13 @@ internal sealed class RedisInventoryStore : InventoryStore
 
     private async Task SetAsync(string sku, long value, bool adjust, CancellationToken cancellationToken)
     {
-        var applied = (long)await _connection.EvaluateAsync(InventoryScripts.SetStock, [Stock(sku)], [value, adjust ? "1" : "0"], cancellationToken).ConfigureAwait(false);
+        var applied = (long)await _connection.EvaluateAsync(
+            InventoryScripts.SetStock, [Stock(sku)], [value, adjust ? "1" : "0", StockLevel.MaxUnits], cancellationToken).ConfigureAwait(false);
+        if (applied < 0)
+        {
+            throw OverflowingAdjustment(sku, value);
+        }
+
         if (applied == 0)
         {
             throw new InvalidOperationException(

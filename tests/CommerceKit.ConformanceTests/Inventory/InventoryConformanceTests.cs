@@ -245,13 +245,47 @@ public abstract class InventoryConformanceTests : InventorySuite
         Assert.Equal("ttl", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await inventory.ExtendAsync(Id("r"), TimeSpan.Zero))).ParamName);
         Assert.Equal("reservationId", Assert.Throws<ArgumentException>(() => new ReservationRequest("", one, Hour)).ParamName);
         Assert.Equal("lines", Assert.Throws<ArgumentException>(() => new ReservationRequest("r", [], Hour)).ParamName);
-        Assert.Equal("lines", Assert.Throws<ArgumentException>(() => new ReservationRequest("r", [new("", 1)], Hour)).ParamName);
-        Assert.Equal("lines", Assert.Throws<ArgumentOutOfRangeException>(() => new ReservationRequest("r", [new("a", 0)], Hour)).ParamName);
+        Assert.Equal("sku", Assert.Throws<ArgumentException>(() => new ReservationRequest("r", [new("", 1)], Hour)).ParamName);
+        Assert.Equal("quantity", Assert.Throws<ArgumentOutOfRangeException>(() => new ReservationRequest("r", [new("a", 0)], Hour)).ParamName);
         Assert.Equal("lines", Assert.Throws<ArgumentException>(() => new ReservationRequest("r", [new("a", 1), new("a", 2)], Hour)).ParamName);
         Assert.Equal("ttl", Assert.Throws<ArgumentOutOfRangeException>(() => new ReservationRequest("r", one, TimeSpan.Zero)).ParamName);
         Assert.Equal("customerId", Assert.Throws<ArgumentException>(() => new ReservationRequest("r", one, Hour, perCustomerLimit: 1)).ParamName);
         Assert.Equal("perCustomerLimit", Assert.Throws<ArgumentOutOfRangeException>(() => new ReservationRequest("r", one, Hour, "c", 0)).ParamName);
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await inventory.ReserveAsync(null!));
+    }
+
+    [Fact]
+    public async Task The_most_units_round_trip_exactly_and_more_is_refused_naming_the_parameter()
+    {
+        var inventory = await Backend.CreateInventoryAsync();
+
+        await inventory.SetStockAsync(Sku("a"), StockLevel.MaxUnits);
+        await inventory.SetStockAsync(Sku("b"), StockLevel.MaxUnits - 1);
+        var onHandFailure = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await inventory.SetStockAsync(Sku("c"), StockLevel.MaxUnits + 1));
+        var deltaFailure = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await inventory.AdjustStockAsync(Sku("c"), long.MaxValue));
+        var negativeFailure = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await inventory.AdjustStockAsync(Sku("c"), long.MinValue));
+
+        Assert.Equal(new StockLevel(Sku("a"), StockLevel.MaxUnits, 0), await inventory.GetStockAsync(Sku("a")));
+        Assert.Equal(new StockLevel(Sku("b"), StockLevel.MaxUnits - 1, 0), await inventory.GetStockAsync(Sku("b")));
+        Assert.Equal(("onHand", "delta", "delta"), (onHandFailure.ParamName, deltaFailure.ParamName, negativeFailure.ParamName));
+        Assert.Equal(new StockLevel(Sku("c"), 0, 0), await inventory.GetStockAsync(Sku("c")));
+    }
+
+    [Fact]
+    public async Task An_adjustment_past_the_most_units_fails_with_nothing_changed()
+    {
+        var inventory = await Backend.CreateInventoryAsync();
+        await inventory.SetStockAsync(Sku("a"), 10);
+        await inventory.ReserveAsync(Request("r1", "a", 4, Hour));
+
+        var failure = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await inventory.AdjustStockAsync(Sku("a"), StockLevel.MaxUnits));
+        var reservation = await inventory.ReserveAsync(Request("r2", "a", int.MaxValue, Hour));
+
+        Assert.Equal("delta", failure.ParamName);
+        Assert.Equal(new StockLevel(Sku("a"), 10, 4), await inventory.GetStockAsync(Sku("a")));
+        Assert.False(reservation.IsReserved);
+        await inventory.AdjustStockAsync(Sku("a"), StockLevel.MaxUnits - 10);
+        Assert.Equal(StockLevel.MaxUnits, (await inventory.GetStockAsync(Sku("a"))).OnHand);
     }
 
     [Fact]

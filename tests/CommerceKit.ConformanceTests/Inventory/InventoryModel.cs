@@ -78,8 +78,8 @@ internal sealed class InventoryModel(InventoryStore store, Func<string, string> 
         switch (step.Kind)
         {
             case StepKind.Reserve when step.QuantityA + step.QuantityB > 0:
-                var lines = new[] { new ReservationLine("a", step.QuantityA), new ReservationLine("b", step.QuantityB) }.Where(l => l.Quantity > 0).ToList();
-                var result = await store.ReserveAsync(new ReservationRequest(id, [.. lines.Select(l => l with { Sku = name(l.Sku) })], Long));
+                var lines = new[] { ("a", step.QuantityA), ("b", step.QuantityB) }.Where(l => l.Item2 > 0).Select(l => new ReservationLine(l.Item1, l.Item2)).ToList();
+                var result = await store.ReserveAsync(new ReservationRequest(id, [.. lines.Select(l => new ReservationLine(name(l.Sku), l.Quantity))], Long));
                 var fits = lines.All(l => _onHand[l.Sku] - _reservations.Values.Where(r => r.Status == ReservationStatus.Held).Sum(r => r.Quantity(l.Sku)) >= l.Quantity);
                 if (result.IsReserved != (known is not null || fits) || (known is not null && result.ExpiresAt != known.FirstExpiry))
                 {

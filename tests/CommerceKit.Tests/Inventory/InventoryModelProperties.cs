@@ -63,7 +63,7 @@ public sealed class InventoryModelProperties
             switch (step.Kind)
             {
                 case StepKind.Reserve when step.QuantityA + step.QuantityB > 0:
-                    var lines = new[] { new ReservationLine("a", step.QuantityA), new ReservationLine("b", step.QuantityB) }.Where(l => l.Quantity > 0).ToList();
+                    var lines = new[] { ("a", step.QuantityA), ("b", step.QuantityB) }.Where(l => l.Item2 > 0).Select(l => new ReservationLine(l.Item1, l.Item2)).ToList();
                     var ttl = TimeSpan.FromMilliseconds(step.Milliseconds);
                     var result = await store.ReserveAsync(new ReservationRequest(step.Id, lines, ttl));
                     var expected = reservations.TryGetValue(step.Id, out var known) ? known.FirstExpiry
