@@ -28,12 +28,18 @@ public abstract class RateLimitCounter
     }
 
     /// <summary>
-    /// Grants <paramref name="permits"/> (more than 0) at once without building a decision, when the backend can
-    /// (the in-memory token bucket). The lease it returns is shared and reports the key's metadata as of when it
-    /// is read. <see langword="null"/> when a full decision is needed: a rejection, a lost race, another backend.
+    /// Grants <paramref name="permits"/> (more than 0) at once, without building a decision, when the backend can
+    /// (the in-memory token bucket can; remote backends cannot). The lease may be shared by every grant and report the
+    /// key's metadata as of when it is read. <see langword="null"/> when a full decision is needed: a rejection, a lost
+    /// race, a backend without this path. The default is <see langword="null"/>.
     /// </summary>
-    internal virtual RateLimitLease? TryGrantAtOnce(int permits) => null;
+    /// <param name="permits">More than 0, at most the policy's limit.</param>
+    /// <returns>The granted lease, or <see langword="null"/>.</returns>
+    public virtual RateLimitLease? TryGrantAtOnce(int permits) => null;
 
-    /// <summary>The permits available now without asking the backend, when the counter can tell.</summary>
-    internal virtual long? AvailableNow => null;
+    /// <summary>
+    /// The permits available now, when the counter can tell without asking the backend (for the limiter's
+    /// statistics); <see langword="null"/> otherwise, which is the default.
+    /// </summary>
+    public virtual long? AvailablePermits => null;
 }

@@ -24,7 +24,7 @@ public sealed class RateLimiterProvider : IRateLimiterProvider
         Store = store;
         TimeProvider = timeProvider;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("CommerceKit.RateLimiting");
-        Breaker = new BackendBreaker(store, timeProvider, () => RateLimitLog.BreakerOpened(Logger, store.BackendName, BackendBreaker.BreakDuration));
+        Breaker = new BackendBreaker(timeProvider, () => RateLimitLog.BreakerOpened(Logger, store.BackendName, BackendBreaker.BreakDuration));
     }
 
     /// <inheritdoc/>

@@ -8,7 +8,7 @@ internal sealed class DistributedRateLimiter(RateLimiterProvider provider, strin
 {
     private readonly RateLimitCounter _counter = provider.Store.CreateCounter(key, policy);
 
-    protected override long AvailablePermits => _counter.AvailableNow ?? base.AvailablePermits;
+    protected override long AvailablePermits => _counter.AvailablePermits ?? base.AvailablePermits;
 
     protected override RateLimitLease? TryGrantAtOnce(int permits) => _counter.TryGrantAtOnce(permits);
 

@@ -62,21 +62,18 @@ internal sealed class TokenBucketCounter : RateLimitCounter
         _state = store.Attach<TokenBucketState>(key);
     }
 
-    internal override long? AvailableNow => Peek().Remaining;
+    public override long? AvailablePermits => Peek().Remaining;
 
-    // One memory read for the clock and one compare-and-swap; the shared lease works its metadata out only when asked.
-    // The recent clock lags, which only makes the admission check stricter: a grant it refuses is decided again by
-    // TryAcquireNow on the precise clock, so a rejection's RetryAfter is exact. A grant on the lagging clock while the
-    // bucket was full refills it from slightly earlier, which can admit the lag's worth of refill early (lag divided by
-    // the emission interval, in permits).
-    internal override RateLimitLease? TryGrantAtOnce(int permits)
+    // One clock read and one compare-and-swap; the shared lease works its metadata out only when asked. A refusal is
+    // decided again by TryAcquireNow, which builds the rejection with its RetryAfter.
+    public override RateLimitLease? TryGrantAtOnce(int permits)
     {
         var state = _state;
         while (permits > 0)
         {
             var seen = Volatile.Read(ref state.TheoreticalArrival);
             if (seen == TokenBucketState.RemovedMarker
-                || !RateLimitMath.TryTake(seen, _store.RecentNow, permits, _interval, _tolerance, out var next))
+                || !RateLimitMath.TryTake(seen, _store.Now, permits, _interval, _tolerance, out var next))
             {
                 return null;
             }

@@ -14,8 +14,6 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
     private readonly ConcurrentDictionary<string, MemoryKeyState> _keys = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly long _frequency;
-    private readonly bool _systemClock;
-    private readonly Func<long>? _laggingClock;
     private int _sweepAt = FirstSweepAt;
 
     public InMemoryRateLimitStore(TimeProvider timeProvider)
@@ -24,35 +22,18 @@ internal sealed class InMemoryRateLimitStore : RateLimitStore
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
         _frequency = timeProvider.TimestampFrequency;
-        _systemClock = ReferenceEquals(timeProvider, TimeProvider.System);
-    }
-
-    /// <summary>
-    /// A store whose <see cref="RecentNow"/> is <paramref name="laggingClock"/> (microseconds, never ahead of
-    /// <paramref name="timeProvider"/>), for tests of what a lagging clock may change.
-    /// </summary>
-    internal InMemoryRateLimitStore(TimeProvider timeProvider, Func<long> laggingClock)
-        : this(timeProvider)
-    {
-        _laggingClock = laggingClock;
     }
 
     /// <summary>Keys with live state, for tests of the sweep.</summary>
     internal int KeyCount => _keys.Count;
 
-    /// <summary>
-    /// Now on this process's monotonic clock, in microseconds. Providers other than <see cref="TimeProvider.System"/>
-    /// (a <c>FakeTimeProvider</c> in tests) are read through <see cref="TimeProvider.GetTimestamp"/>.
-    /// </summary>
-    internal long Now => _systemClock ? TickingClock.Precise : FromTimestamp(_timeProvider.GetTimestamp());
+    /// <summary>Now on the <see cref="TimeProvider"/>'s monotonic clock, in microseconds.</summary>
+    internal long Now => ToMicroseconds(_timeProvider.GetTimestamp(), _frequency);
 
-    /// <summary>
-    /// <see cref="Now"/> as of up to a few milliseconds ago (see <see cref="TickingClock"/>), for the token bucket's
-    /// grants only: a lagging clock is safe there and nowhere else.
-    /// </summary>
-    internal long RecentNow => _systemClock ? TickingClock.Shared.Recent : _laggingClock?.Invoke() ?? Now;
-
-    private long FromTimestamp(long timestamp) => TickingClock.ToMicroseconds(timestamp, _frequency);
+    /// <summary>A timestamp of a clock that ticks <paramref name="frequency"/> times a second, in microseconds.</summary>
+    /// <remarks>Integers: a double would round large timestamps.</remarks>
+    internal static long ToMicroseconds(long timestamp, long frequency) =>
+        (timestamp / frequency * 1_000_000) + (timestamp % frequency * 1_000_000 / frequency);
 
     public override RateLimitCounter CreateCounter(string key, RateLimitPolicy policy)
     {

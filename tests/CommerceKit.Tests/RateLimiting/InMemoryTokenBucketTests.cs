@@ -7,8 +7,7 @@ namespace CommerceKit.Tests.RateLimiting;
 
 /// <summary>
 /// The in-memory token bucket's fast grants (docs/rate-limiting.md, guarantees): one shared lease whose metadata is
-/// the bucket as it is when read, and a copy of the clock that lags (TickingClock). A lag must never turn a grant
-/// into a rejection, and may admit at most the lag's worth of refill early.
+/// the bucket as it is when read, and rejections that still carry their own RetryAfter.
 /// </summary>
 public sealed class InMemoryTokenBucketTests
 {
@@ -16,11 +15,6 @@ public sealed class InMemoryTokenBucketTests
     private static readonly TokenBucketPolicy FivePerFiveSeconds = new(5, TimeSpan.FromSeconds(5));
 
     private readonly FakeTimeProvider _time = new();
-    private long _recent;
-
-    public InMemoryTokenBucketTests() => _recent = Now;
-
-    private long Now => _time.GetTimestamp() / 10;
 
     [Fact]
     public void A_granted_lease_reports_the_bucket_as_it_is_when_read()
@@ -75,50 +69,8 @@ public sealed class InMemoryTokenBucketTests
         Assert.Equal(0, Remaining(all));
     }
 
-    [Fact]
-    public void A_lagging_clock_never_rejects_what_the_clock_admits_and_retry_after_is_exact()
-    {
-        using var limiter = CreateLimiter(laggingClock: () => _recent);
-        using var all = limiter.AttemptAcquire(5);
-
-        // The copy stays where it was; two permits have come back since.
-        _time.Advance(TimeSpan.FromSeconds(2));
-        using var two = limiter.AttemptAcquire(2);
-        using var rejected = limiter.AttemptAcquire(1);
-
-        Assert.True(all.IsAcquired);
-        Assert.True(two.IsAcquired);
-        Assert.False(rejected.IsAcquired);
-        Assert.True(rejected.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-        Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
-    }
-
-    [Fact]
-    public void After_an_idle_spell_a_lagging_clock_admits_at_most_its_lag_of_refill_early()
-    {
-        using var limiter = CreateLimiter(laggingClock: () => _recent);
-        _time.Advance(TimeSpan.FromSeconds(100));
-        _recent = Now - (long)TimeSpan.FromSeconds(3).TotalMicroseconds;
-
-        var granted = 0;
-        while (granted < 100)
-        {
-            using var lease = limiter.AttemptAcquire();
-            if (!lease.IsAcquired)
-            {
-                break;
-            }
-
-            granted++;
-        }
-
-        // The full bucket, plus three seconds of refill at one permit a second.
-        Assert.InRange(granted, 5, 5 + 3);
-    }
-
-    private RateLimiter CreateLimiter(Func<long>? laggingClock = null) =>
-        new RateLimiterProvider(laggingClock is null ? new InMemoryRateLimitStore(_time) : new InMemoryRateLimitStore(_time, laggingClock), _time)
-            .CreateLimiter("bucket", FivePerFiveSeconds);
+    private RateLimiter CreateLimiter() =>
+        new RateLimiterProvider(new InMemoryRateLimitStore(_time), _time).CreateLimiter("bucket", FivePerFiveSeconds);
 
     private static long Remaining(RateLimitLease lease) =>
         lease.TryGetMetadata(RateLimitMetadata.Remaining, out var remaining) ? remaining : throw new InvalidOperationException("No remaining.");

@@ -25,54 +25,9 @@ public sealed class RateLimitPolicyProperties
          select new Scenario(algorithm, limit, windowMilliseconds * 1000L, arrivals))
         .ToArbitrary();
 
-    // Token buckets whose grants read a clock that lags by up to two emission intervals, as the ticking clock of
-    // TimeProvider.System can (TickingClock).
-    private static readonly Arbitrary<LaggedScenario> LaggedBuckets =
-        (from limit in Gen.Choose(1, 10)
-         from windowMilliseconds in Gen.Choose(10, 1000)
-         let maxLag = windowMilliseconds * 1000L / limit * 2
-         from arrivals in (from gapMicroseconds in Gen.Choose(0, windowMilliseconds * 400)
-                           from permits in Gen.Choose(1, limit)
-                           from lag in Gen.Choose(0, (int)maxLag)
-                           select new LaggedArrival(gapMicroseconds, permits, lag)).ArrayOf()
-         select new LaggedScenario(limit, windowMilliseconds * 1000L, maxLag, arrivals))
-        .ToArbitrary();
-
     [Property(MaxTest = 500)]
     public Property Admissions_stay_within_the_policy_and_retry_after_is_never_early() =>
         Prop.ForAll(Scenarios, scenario => Run(scenario) is not { } broken ? true.ToProperty() : false.Label(broken));
-
-    [Property(MaxTest = 500)]
-    public Property A_lagging_clock_admits_at_most_its_lag_of_refill_early() =>
-        Prop.ForAll(LaggedBuckets, scenario => RunLagged(scenario) is not { } broken ? true.ToProperty() : false.Label(broken));
-
-    private static string? RunLagged(LaggedScenario scenario)
-    {
-        var time = new FakeTimeProvider();
-        var recent = time.GetTimestamp() / 10;
-        var (limit, window, maxLag, arrivals) = scenario;
-        var store = new InMemoryRateLimitStore(time, () => recent);
-        using var limiter = new RateLimiterProvider(store, time).CreateLimiter("key", new TokenBucketPolicy(limit, TimeSpan.FromTicks(window * 10)));
-        var grants = new List<(long At, int Permits)>();
-
-        for (var i = 0; i < arrivals.Length; i++)
-        {
-            time.Advance(TimeSpan.FromTicks(arrivals[i].GapMicroseconds * 10L));
-            var now = time.GetTimestamp() / 10;
-            recent = Math.Max(recent, now - arrivals[i].LagMicroseconds);
-            using var lease = limiter.AttemptAcquire(arrivals[i].Permits);
-            if (lease.IsAcquired)
-            {
-                grants.Add((now, arrivals[i].Permits));
-                if (Overflow("token-bucket", limit, window, grants, slack: maxLag) is { } overflow)
-                {
-                    return $"arrival {i}: {overflow}";
-                }
-            }
-        }
-
-        return null;
-    }
 
     private static string? Run(Scenario scenario)
     {
@@ -102,7 +57,7 @@ public sealed class RateLimitPolicyProperties
                 }
 
                 grants.Add((now, permits));
-                if (Overflow(algorithm, limit, window, grants, slack: 0) is { } overflow)
+                if (Overflow(algorithm, limit, window, grants) is { } overflow)
                 {
                     return $"arrival {i}: {overflow}";
                 }
@@ -165,8 +120,8 @@ public sealed class RateLimitPolicyProperties
         }
     }
 
-    /// <summary>A window in which the grants exceed the policy (with <paramref name="slack"/> µs of refill more for a token bucket), if any.</summary>
-    private static string? Overflow(string algorithm, int limit, long window, List<(long At, int Permits)> grants, long slack)
+    /// <summary>A window in which the grants exceed the policy, if any.</summary>
+    private static string? Overflow(string algorithm, int limit, long window, List<(long At, int Permits)> grants)
     {
         var last = grants[^1].At;
         for (var i = 0; i < grants.Count; i++)
@@ -175,7 +130,7 @@ public sealed class RateLimitPolicyProperties
             var sum = grants.Where(g => g.At >= from && g.At <= last).Sum(g => g.Permits);
             var allowed = algorithm switch
             {
-                "token-bucket" => limit + ((last - from + slack) * (double)limit / window),  // last - from is small: exact
+                "token-bucket" => limit + ((last - from) * (double)limit / window),  // last - from is small: exact
                 "fixed-window" when from - (from % window) == last - (last % window) => limit,
                 "sliding-window" when last - from < window => limit,
                 _ => double.MaxValue,
@@ -190,13 +145,6 @@ public sealed class RateLimitPolicyProperties
     }
 
     private sealed record Arrival(int GapMicroseconds, int Permits);
-
-    private sealed record LaggedArrival(int GapMicroseconds, int Permits, int LagMicroseconds);
-
-    private sealed record LaggedScenario(int Limit, long Window, long MaxLag, LaggedArrival[] Arrivals)
-    {
-        public override string ToString() => $"token-bucket {Limit} per {Window} µs, lag up to {MaxLag} µs: {string.Join(", ", Arrivals.Select(a => $"+{a.GapMicroseconds}µs×{a.Permits} lag {a.LagMicroseconds}"))}";
-    }
 
     private sealed record Scenario(string Algorithm, int Limit, long Window, Arrival[] Arrivals)
     {
