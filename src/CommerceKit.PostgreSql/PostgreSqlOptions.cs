@@ -26,6 +26,16 @@ public sealed class PostgreSqlOptions
     [RegularExpression("^[a-z_][a-z0-9_]{0,62}$")]
     public string Schema { get; set; } = "commercekit";
 
+    /// <summary>
+    /// How long a call waits for PostgreSQL: to open a connection (Npgsql's <c>Timeout</c>) and for each statement
+    /// (<c>Command Timeout</c>), in whole seconds, rounded up. An outage answers with
+    /// <see cref="BackendUnavailableException"/> within about this long. Applies to the data source CommerceKit builds
+    /// from <see cref="ConnectionString"/>, unless the string sets those keywords itself; not to <see cref="DataSource"/>.
+    /// </summary>
+    /// <value>The default value is 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many times opening a connection is retried before the operation fails with <see cref="BackendUnavailableException"/>.</summary>
     /// <value>The default value is 3.</value>
     [Range(0, 10)]

@@ -31,10 +31,14 @@ public sealed class RedisOptions
     /// <value>The default value is <see langword="false"/>: the .NET thread pool.</value>
     public bool UseDedicatedSocketThreads { get; set; }
 
-    /// <summary>How long the first connection attempt may take before it fails with <see cref="BackendUnavailableException"/>.</summary>
+    /// <summary>
+    /// How long a call waits for Redis: for the connection to be made, and for each command's reply. An outage (no
+    /// server, a server killed, a network fault) answers with <see cref="BackendUnavailableException"/> within about
+    /// this long; commands issued while the connection is down fail at once instead of waiting for it to return.
+    /// </summary>
     /// <value>The default value is 5 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How many times an operation is retried when Redis refused it before running it (no connection, the server

@@ -17,10 +17,10 @@ internal static class BackendRegistration
     {
         var message = $"A CommerceKit feature calls {useCall}(), but {connectionCall}() was never called: " +
             $"add .{connectionCall}(o => …) to services.AddCommerceKit().";
-        services.TryAddSingleton<TStore>();
+        // Registered as the port alone: the container then disposes the store once.
         services.Replace(ServiceDescriptor.Singleton<TPort>(provider => provider.GetService<TConnection>() is null
             ? throw new InvalidOperationException(message)
-            : provider.GetRequiredService<TStore>()));
+            : ActivatorUtilities.CreateInstance<TStore>(provider)));
 
         if (!services.Any(descriptor => descriptor.ServiceType == typeof(RequiredConnection<TConnection>)))
         {

@@ -59,11 +59,8 @@ internal sealed class ReservationExpirySweeper(
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    // Registered both as itself and as a hosted service, so the container may dispose it twice: both are harmless.
+    public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
 
     // A provider disposed synchronously cannot wait for the loop: it is told to stop and ends at its next await.
     public void Dispose()

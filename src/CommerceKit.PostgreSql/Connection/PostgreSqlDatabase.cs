@@ -25,18 +25,16 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     private readonly ResiliencePipeline _openPipeline;
     private readonly bool _ownsDataSource;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _ensuredComponents = new(StringComparer.Ordinal);
-    private readonly KeptConnection _kept;
 
     public PostgreSqlDatabase(IOptions<PostgreSqlOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
     {
         var value = options.Value;
         _logger = loggerFactory?.CreateLogger<PostgreSqlDatabase>() ?? NullLogger<PostgreSqlDatabase>.Instance;
         _ownsDataSource = value.DataSource is null;
-        DataSource = value.DataSource ?? BuildDataSource(value.ConnectionString!, loggerFactory);
+        DataSource = value.DataSource ?? BuildDataSource(value.ConnectionString!, value.OperationTimeout, loggerFactory);
         Schema = value.Schema;
         Server = Describe(DataSource.ConnectionString);
         _openPipeline = BuildPipeline(value, timeProvider, _logger);
-        _kept = new KeptConnection(this, timeProvider);
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -52,10 +50,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     {
         try
         {
-            return await _openPipeline.TryOnceThenRetryAsync(
+            return await _openPipeline.ExecuteAsync(
                 static (dataSource, token) => dataSource.OpenConnectionAsync(token),
                 DataSource,
-                PostgreSqlFailures.IsOutage,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
@@ -82,7 +79,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs one operation on <paramref name="connection"/>, already open, with the failure handling of <see cref="ExecuteAsync"/>.</summary>
-    internal async Task<TResult> RunOnAsync<TState, TResult>(
+    private async Task<TResult> RunOnAsync<TState, TResult>(
         NpgsqlConnection connection,
         Func<NpgsqlConnection, TState, CancellationToken, Task<TResult>> operation,
         TState state,
@@ -125,9 +122,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
 
     /// <summary>
     /// Runs one parameterised statement of a feature on a pooled connection, after the feature's tables exist
-    /// (<paramref name="schemaSql"/>, created once through <see cref="EnsureSchemaAsync"/>). With
-    /// <paramref name="onKeptConnection"/>, on the connection kept open for short statements when it is free
-    /// (see <see cref="KeptConnection"/>).
+    /// (<paramref name="schemaSql"/>, created once through <see cref="EnsureSchemaAsync"/>).
     /// </summary>
     public async Task<TResult> RunStatementAsync<TResult>(
         string component,
@@ -135,14 +130,10 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         string sql,
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
-        CancellationToken cancellationToken,
-        bool onKeptConnection = false)
+        CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(component, schemaSql, cancellationToken).ConfigureAwait(false);
-        var request = (Sql: sql, Parameters: parameters, Read: read);
-        return onKeptConnection
-            ? await _kept.ExecuteAsync(RunStatementAsync, request, cancellationToken).ConfigureAwait(false)
-            : await ExecuteAsync(RunStatementAsync, request, cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(RunStatementAsync, (Sql: sql, Parameters: parameters, Read: read), cancellationToken).ConfigureAwait(false);
 
         static async Task<TResult> RunStatementAsync(
             NpgsqlConnection connection,
@@ -164,7 +155,6 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _kept.DisposeAsync().ConfigureAwait(false);
         if (_ownsDataSource)
         {
             await DataSource.DisposeAsync().ConfigureAwait(false);
@@ -218,27 +208,45 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
         }
     }
 
-    private static NpgsqlDataSource BuildDataSource(string connectionString, ILoggerFactory? loggerFactory)
+    private static NpgsqlDataSource BuildDataSource(string connectionString, TimeSpan operationTimeout, ILoggerFactory? loggerFactory)
     {
-        // CommerceKit runs a few statements very often: prepared once per connection, they skip parsing and
-        // planning (which costs more than the round trip for the lock's statements). A setting in the connection
-        // string wins.
+        // A setting the connection string names itself wins over each of these.
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet();
         var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggerFactory);
-        if (!SetsAutoPrepare(connectionString))
+        var settings = builder.ConnectionStringBuilder;
+
+        // CommerceKit runs a few statements very often: prepared once per connection, they skip parsing and
+        // planning (which costs more than the round trip for the lock's statements).
+        if (!named.Contains("MAXAUTOPREPARE"))
         {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            settings.MaxAutoPrepare = 32;
+            settings.AutoPrepareMinUsages = 2;
+        }
+
+        // CommerceKit's statements leave no session state behind, so a connection back from the pool needs no
+        // DISCARD ALL: skipping it saves a second command on the next statement.
+        if (!named.Contains("NORESETONCLOSE"))
+        {
+            settings.NoResetOnClose = true;
+        }
+
+        // No call waits longer than the operation timeout for a connection or a statement (Npgsql counts seconds).
+        var seconds = (int)Math.Ceiling(operationTimeout.TotalSeconds);
+        if (!named.Contains("TIMEOUT"))
+        {
+            settings.Timeout = seconds;
+        }
+
+        if (!named.Contains("COMMANDTIMEOUT"))
+        {
+            settings.CommandTimeout = seconds;
         }
 
         return builder.Build();
     }
-
-    // NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword it knows, set or not: read the keys the
-    // string itself names ("Max Auto Prepare", in any case and spacing).
-    private static bool SetsAutoPrepare(string connectionString) =>
-        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
-            .Cast<string>()
-            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
 
     // Opening a connection runs nothing, so every outage while opening is safe to retry.
     private static ResiliencePipeline BuildPipeline(PostgreSqlOptions options, TimeProvider timeProvider, ILogger logger) =>

@@ -19,7 +19,9 @@ public static class PostgreSqlIdempotencyBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(idempotency);
         idempotency.Services.UsePostgreSqlStore<IdempotencyStore, PostgreSqlIdempotencyStore>();
-        idempotency.Services.TryAddSingleton(services => new PostgreSqlIdempotencyTransactions(services.GetRequiredService<PostgreSqlIdempotencyStore>()));
+        idempotency.Services.TryAddSingleton(services => new PostgreSqlIdempotencyTransactions(
+            services.GetRequiredService<IdempotencyStore>() as PostgreSqlIdempotencyStore
+            ?? throw new InvalidOperationException("PostgreSqlIdempotencyTransactions writes to the PostgreSQL idempotency store; another store replaced it after UsePostgreSql().")));
         return idempotency;
     }
 }

@@ -60,7 +60,7 @@ internal sealed class PostgreSqlIdempotencyStore : IdempotencyStore
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken) =>
-        _database.RunStatementAsync(IdempotencySql.Component, _sql.Schema, sql, parameters, read, cancellationToken, onKeptConnection: true);
+        _database.RunStatementAsync(IdempotencySql.Component, _sql.Schema, sql, parameters, read, cancellationToken);
 
     private static object[] CompletionParameters(IdempotencyKey key, long leaseToken, StoredResponse response, TimeSpan retention) =>
         [key.Scope, key.Key, leaseToken, response.ToBytes(), BackendDurations.Milliseconds(retention)];

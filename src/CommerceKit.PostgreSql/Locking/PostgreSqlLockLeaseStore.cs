@@ -64,7 +64,7 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken) =>
-        _database.RunStatementAsync(LockingSql.Component, _sql.Schema, sql, parameters, read, cancellationToken, onKeptConnection: true);
+        _database.RunStatementAsync(LockingSql.Component, _sql.Schema, sql, parameters, read, cancellationToken);
 
     // Queue ms 0: a one-shot attempt, not queued.
     private Task<LeaseAttempt> AcquireAsync(string name, string owner, TimeSpan expiry, long queueMs, long handOffMs, CancellationToken cancellationToken) =>

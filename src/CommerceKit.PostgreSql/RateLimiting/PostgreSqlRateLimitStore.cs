@@ -46,7 +46,7 @@ internal sealed class PostgreSqlRateLimitStore : RateLimitStore
         object[] parameters,
         Func<NpgsqlCommand, CancellationToken, Task<TResult>> read,
         CancellationToken cancellationToken) =>
-        _database.RunStatementAsync(RateLimitingSql.Component, Sql.Schema, sql, parameters, read, cancellationToken, onKeptConnection: true);
+        _database.RunStatementAsync(RateLimitingSql.Component, Sql.Schema, sql, parameters, read, cancellationToken);
 
     internal static async Task<RateLimitDecision> ReadDecisionAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

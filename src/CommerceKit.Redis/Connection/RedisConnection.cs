@@ -20,8 +20,13 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly RedisOptions _options;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private static readonly TimeSpan FailedAttemptKept = TimeSpan.FromMilliseconds(500);
+
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _connectGate = new();
     private IConnectionMultiplexer? _multiplexer;
+    private Task<IConnectionMultiplexer>? _connecting;
+    private long _connectingSince;
     private bool _ownsMultiplexer;
     private bool _disposed;
 
@@ -35,6 +40,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         _logger = loggerFactory?.CreateLogger<RedisConnection>() ?? NullLogger<RedisConnection>.Instance;
         Keys = new RedisKeyspace(commerceKitOptions.Value.KeyPrefix);
         Endpoints = _options.Configuration is { } configuration ? DescribeEndpoints(configuration) : "application-provided connection";
+        _timeProvider = timeProvider;
         _pipeline = BuildPipeline(_options, timeProvider, _logger);
     }
 
@@ -44,6 +50,11 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>The configured endpoints, for messages: never the password or other settings.</summary>
     public string Endpoints { get; }
 
+    /// <summary>
+    /// The connected multiplexer. Callers that arrive while a connection attempt runs share it: one attempt, never
+    /// one after another; a failed attempt is forgotten, so the next use tries again. Each caller waits at most
+    /// <see cref="RedisOptions.OperationTimeout"/>.
+    /// </summary>
     public async ValueTask<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _multiplexer) is { } connected)
@@ -51,8 +62,9 @@ internal sealed class RedisConnection : IAsyncDisposable
             return connected;
         }
 
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<IConnectionMultiplexer> connecting;
+        long startedAt;
+        lock (_connectGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_multiplexer is { } existing)
@@ -60,13 +72,29 @@ internal sealed class RedisConnection : IAsyncDisposable
                 return existing;
             }
 
-            var multiplexer = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _multiplexer, multiplexer);
-            return multiplexer;
+            if (_connecting is null)
+            {
+                _connectingSince = _timeProvider.GetTimestamp();
+                _connecting = Task.Run(ConnectAndKeepAsync);
+            }
+
+            connecting = _connecting;
+            startedAt = _connectingSince;
         }
-        finally
+
+        try
         {
-            _connectGate.Release();
+            // Every caller waits for the attempt until the attempt's own deadline: a caller that comes late, or a
+            // second time within one call, waits no longer than the first.
+            var left = _options.OperationTimeout - _timeProvider.GetElapsedTime(startedAt);
+            return await connecting.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new BackendUnavailableException(
+                RedisFailures.BackendName,
+                $"Could not connect to Redis ({Endpoints}) within {_options.OperationTimeout.TotalSeconds:0.###} s.",
+                exception);
         }
     }
 
@@ -81,9 +109,10 @@ internal sealed class RedisConnection : IAsyncDisposable
             cancellationToken);
 
     /// <summary>
-    /// Runs one operation against Redis: connects if needed, retries what Redis refused without running, and turns
-    /// an outage into <see cref="BackendUnavailableException"/>. Cancellation is observed before the command is
-    /// sent; a command in flight completes or times out (StackExchange.Redis commands cannot be withdrawn).
+    /// Runs one operation against Redis: connects if needed, retries what Redis refused without running (Polly), and
+    /// turns an outage into <see cref="BackendUnavailableException"/>. Cancellation is observed before the command is
+    /// sent; a command in flight completes or times out after <see cref="RedisOptions.OperationTimeout"/>
+    /// (StackExchange.Redis commands cannot be withdrawn).
     /// </summary>
     public async Task<TResult> ExecuteAsync<TState, TResult>(
         Func<IDatabase, TState, Task<TResult>> operation,
@@ -93,27 +122,15 @@ internal sealed class RedisConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(operation);
         try
         {
-            // The first attempt is written out here rather than through TryOnceThenRetryAsync: every command runs
-            // it, and one async layer less is a few hundred bytes less per command.
-            try
-            {
-                var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                return await operation(database, state).ConfigureAwait(false);
-            }
-            catch (Exception firstFailure) when (RedisFailures.IsSafeToRetry(firstFailure))
-            {
-                return await _pipeline.RetryAfterAsync(
-                    static async (context, token) =>
-                    {
-                        var database = await context.Connection.GetDatabaseAsync(token).ConfigureAwait(false);
-                        token.ThrowIfCancellationRequested();
-                        return await context.Operation(database, context.State).ConfigureAwait(false);
-                    },
-                    (Connection: this, Operation: operation, State: state),
-                    firstFailure,
-                    cancellationToken).ConfigureAwait(false);
-            }
+            return await _pipeline.ExecuteAsync(
+                static async (context, token) =>
+                {
+                    var database = await context.Connection.GetDatabaseAsync(token).ConfigureAwait(false);
+                    token.ThrowIfCancellationRequested();
+                    return await context.Operation(database, context.State).ConfigureAwait(false);
+                },
+                (Connection: this, Operation: operation, State: state),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisFailures.IsOutage(exception))
         {
@@ -123,8 +140,8 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _connectGate.WaitAsync().ConfigureAwait(false);
-        try
+        IConnectionMultiplexer? multiplexer;
+        lock (_connectGate)
         {
             if (_disposed)
             {
@@ -132,35 +149,84 @@ internal sealed class RedisConnection : IAsyncDisposable
             }
 
             _disposed = true;
-            if (_multiplexer is { } multiplexer)
+            multiplexer = _multiplexer;
+        }
+
+        if (multiplexer is not null)
+        {
+            multiplexer.ConnectionFailed -= OnConnectionFailed;
+            multiplexer.ConnectionRestored -= OnConnectionRestored;
+            if (_ownsMultiplexer)
             {
-                multiplexer.ConnectionFailed -= OnConnectionFailed;
-                multiplexer.ConnectionRestored -= OnConnectionRestored;
-                if (_ownsMultiplexer)
-                {
-                    await multiplexer.DisposeAsync().ConfigureAwait(false);
-                }
+                await multiplexer.DisposeAsync().ConfigureAwait(false);
             }
         }
-        finally
-        {
-            _connectGate.Release();
-        }
-
-        _connectGate.Dispose();
     }
 
-    private async Task<IConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken)
+    // One attempt shared by every caller that arrives meanwhile. It runs to its end even when they all stopped
+    // waiting: a connection that arrives late is kept for the next caller (or closed, after disposal). A failed
+    // attempt answers the callers of the next moment too, so a call that needs the connection twice (a subscription,
+    // then a command) waits out one attempt, not two.
+    private async Task<IConnectionMultiplexer> ConnectAndKeepAsync()
+    {
+        IConnectionMultiplexer multiplexer;
+        try
+        {
+            multiplexer = await ConnectAsync().ConfigureAwait(false);
+        }
+        catch (BackendUnavailableException)
+        {
+            _ = ForgetAttemptAsync(FailedAttemptKept);
+            throw;
+        }
+        catch (Exception)
+        {
+            _ = ForgetAttemptAsync(TimeSpan.Zero);
+            throw;
+        }
+
+        lock (_connectGate)
+        {
+            _connecting = null;
+            if (!_disposed)
+            {
+                Volatile.Write(ref _multiplexer, multiplexer);
+                return multiplexer;
+            }
+        }
+
+        if (_ownsMultiplexer)
+        {
+            await multiplexer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        throw new ObjectDisposedException(nameof(RedisConnection));
+    }
+
+    private async Task ForgetAttemptAsync(TimeSpan after)
+    {
+        if (after > TimeSpan.Zero)
+        {
+            await Task.Delay(after, _timeProvider).ConfigureAwait(false);
+        }
+
+        lock (_connectGate)
+        {
+            _connecting = null;
+        }
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectAsync()
     {
         IConnectionMultiplexer multiplexer;
         if (_options.ConnectionFactory is { } factory)
         {
-            multiplexer = await factory(cancellationToken).ConfigureAwait(false);
+            multiplexer = await factory(CancellationToken.None).ConfigureAwait(false);
             _ownsMultiplexer = false;
         }
         else
         {
-            multiplexer = await ConnectOwnAsync(cancellationToken).ConfigureAwait(false);
+            multiplexer = await ConnectOwnAsync().ConfigureAwait(false);
             _ownsMultiplexer = true;
         }
 
@@ -176,8 +242,14 @@ internal sealed class RedisConnection : IAsyncDisposable
         var configuration = ConfigurationOptions.Parse(_options.Configuration!);
 
         // Fail the first connection loudly (the next use tries again); after it, the multiplexer reconnects by itself.
+        // While it is disconnected, commands fail at once instead of waiting in StackExchange.Redis's backlog for the
+        // server to return, and no reply is awaited longer than the operation timeout: an outage answers fast.
+        var timeout = (int)_options.OperationTimeout.TotalMilliseconds;
         configuration.AbortOnConnectFail = true;
-        configuration.ConnectTimeout = (int)_options.ConnectTimeout.TotalMilliseconds;
+        configuration.ConnectTimeout = timeout;
+        configuration.AsyncTimeout = timeout;
+        configuration.SyncTimeout = timeout;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ClientName ??= "CommerceKit";
 
         // CommerceKit never blocks a pool thread, so replies need no threads of their own: reading them on the pool
@@ -190,38 +262,19 @@ internal sealed class RedisConnection : IAsyncDisposable
         return configuration;
     }
 
-    private async Task<IConnectionMultiplexer> ConnectOwnAsync(CancellationToken cancellationToken)
+    private async Task<IConnectionMultiplexer> ConnectOwnAsync()
     {
-        var connecting = ConnectionMultiplexer.ConnectAsync(CreateConfiguration());
         try
         {
-            return await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _ = DisposeWhenConnectedAsync(connecting);
-            throw;
+            return await ConnectionMultiplexer.ConnectAsync(CreateConfiguration()).ConfigureAwait(false);
         }
         catch (RedisConnectionException exception)
         {
             RedisLog.ConnectFailed(_logger, Endpoints, exception);
             throw new BackendUnavailableException(
                 RedisFailures.BackendName,
-                $"Could not connect to Redis ({Endpoints}) within {_options.ConnectTimeout.TotalSeconds:0.###} s: {exception.Message}",
+                $"Could not connect to Redis ({Endpoints}) within {_options.OperationTimeout.TotalSeconds:0.###} s: {exception.Message}",
                 exception);
-        }
-    }
-
-    // Nobody will use a connection that completes after the caller gave up: close it when it arrives.
-    private static async Task DisposeWhenConnectedAsync(Task<ConnectionMultiplexer> connecting)
-    {
-        try
-        {
-            await (await connecting.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-        }
-        catch (RedisConnectionException)
-        {
-            // It failed to connect after all: there is nothing to close.
         }
     }
 

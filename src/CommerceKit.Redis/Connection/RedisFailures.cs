@@ -20,11 +20,11 @@ internal static class RedisFailures
 
     /// <summary>
     /// Whether the command certainly did not run, so running it again cannot apply it twice. A timeout or a
-    /// socket that broke mid-flight is not safe: the server may have run the command.
+    /// socket that broke mid-flight is not safe: the server may have run the command. A failed first connection is
+    /// not retried either: it already took the whole operation timeout.
     /// </summary>
     public static bool IsSafeToRetry(Exception exception) => exception switch
     {
-        BackendUnavailableException { InnerException: RedisConnectionException } => true,
         RedisConnectionException connection => connection.FailureType == ConnectionFailureType.UnableToConnect,
         RedisServerException server => WasRefused(server),
         _ => false,

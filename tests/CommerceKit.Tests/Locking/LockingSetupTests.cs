@@ -26,14 +26,15 @@ public sealed class LockingSetupTests
     }
 
     [Fact]
-    public void A_backend_registration_replaces_the_in_memory_store_whatever_the_order()
+    public async Task A_backend_registration_replaces_the_in_memory_store_whatever_the_order()
     {
         var collection = new ServiceCollection();
 
         collection.AddCommerceKit().AddLocking().AddRedis(o => o.Configuration = "127.0.0.1:1").AddLocking(locking => locking.UseRedis()).AddLocking();
 
         Assert.Single(collection, d => d.ServiceType == typeof(LockLeaseStore));
-        Assert.Single(collection, d => d.ServiceType == typeof(RedisLockLeaseStore));
+        await using var services = collection.BuildServiceProvider();
+        Assert.IsType<RedisLockLeaseStore>(services.GetRequiredService<LockLeaseStore>());
         Assert.Single(collection, d => d.ServiceType == typeof(IDistributedLockProvider));
     }
 

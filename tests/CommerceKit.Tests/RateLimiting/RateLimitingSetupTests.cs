@@ -19,14 +19,15 @@ public sealed class RateLimitingSetupTests
     }
 
     [Fact]
-    public void A_backend_registration_replaces_the_in_memory_store_whatever_the_order()
+    public async Task A_backend_registration_replaces_the_in_memory_store_whatever_the_order()
     {
         var collection = new ServiceCollection();
 
         collection.AddCommerceKit().AddRateLimiting().AddRedis(o => o.Configuration = "127.0.0.1:1").AddRateLimiting(limits => limits.UseRedis()).AddRateLimiting();
 
         Assert.Single(collection, d => d.ServiceType == typeof(RateLimitStore));
-        Assert.Single(collection, d => d.ServiceType == typeof(RedisRateLimitStore));
+        await using var services = collection.BuildServiceProvider();
+        Assert.IsType<RedisRateLimitStore>(services.GetRequiredService<RateLimitStore>());
         Assert.Single(collection, d => d.ServiceType == typeof(IRateLimiterProvider));
     }
 
