@@ -1,12 +1,12 @@
-using CommerceKit.Inventory.Engine;
-
 namespace CommerceKit.Inventory;
 
 /// <summary>
-/// The base of every inventory backend: checks every argument (a backend only sees valid SKUs, ids and durations),
-/// counts outcomes for telemetry, and adds <see cref="ExpireDueAsync"/> for the expiry sweeper.
+/// The port every inventory backend implements: its public methods check every argument and call the protected
+/// <c>…CoreAsync</c> members, so a backend only sees valid SKUs, ids and durations. Applications call
+/// <see cref="IInventory"/>, whose engine runs on top of it and adds telemetry and the expiry sweeper, which calls
+/// <see cref="ExpireDueAsync"/>.
 /// </summary>
-public abstract class InventoryStore : IInventory
+public abstract class InventoryStore
 {
     /// <summary>Creates the store.</summary>
     /// <param name="backendName">The backend, for telemetry: <c>memory</c>, <c>redis</c>, <c>postgresql</c>.</param>
@@ -19,7 +19,7 @@ public abstract class InventoryStore : IInventory
     /// <summary>The backend, for telemetry.</summary>
     public string BackendName { get; }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IInventory.SetStockAsync"/>
     public ValueTask SetStockAsync(string sku, long onHand, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(sku);
@@ -29,7 +29,7 @@ public abstract class InventoryStore : IInventory
         return SetStockCoreAsync(sku, onHand, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IInventory.AdjustStockAsync"/>
     public ValueTask AdjustStockAsync(string sku, long delta, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(sku);
@@ -39,7 +39,7 @@ public abstract class InventoryStore : IInventory
         return AdjustStockCoreAsync(sku, delta, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IInventory.GetStockAsync"/>
     public ValueTask<StockLevel> GetStockAsync(string sku, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(sku);
@@ -47,17 +47,15 @@ public abstract class InventoryStore : IInventory
         return GetStockCoreAsync(sku, cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async ValueTask<ReservationResult> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken = default)
+    /// <inheritdoc cref="IInventory.ReserveAsync"/>
+    public ValueTask<ReservationResult> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = await ReserveCoreAsync(request, cancellationToken).ConfigureAwait(false);
-        InventoryTelemetry.RecordReservation(BackendName, result.Outcome);
-        return result;
+        return ReserveCoreAsync(request, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IInventory.ConfirmAsync"/>
     public ValueTask<ReservationStatus> ConfirmAsync(string reservationId, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(reservationId);
@@ -65,7 +63,7 @@ public abstract class InventoryStore : IInventory
         return ConfirmCoreAsync(reservationId, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IInventory.ReleaseAsync"/>
     public ValueTask<ReservationStatus> ReleaseAsync(string reservationId, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(reservationId);
@@ -73,7 +71,7 @@ public abstract class InventoryStore : IInventory
         return ReleaseCoreAsync(reservationId, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IInventory.ExtendAsync"/>
     public ValueTask<ReservationStatus> ExtendAsync(string reservationId, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         KeyGuard.ThrowIfInvalid(reservationId);

@@ -35,7 +35,7 @@ public sealed class RedisMissingConnectionTests : MissingConnectionTests
                 return typeof(InventoryStore);
             default:
                 commerceKit.AddCaching(caching => caching.UseRedis());
-                return typeof(IDistributedCacheStore);
+                return typeof(DistributedCacheStore);
         }
     }
 }

@@ -30,9 +30,9 @@ public sealed class CachingBuilder
     /// <typeparam name="TStore">The store; it must pass the caching conformance suite.</typeparam>
     /// <returns>This builder.</returns>
     public CachingBuilder UseStore<TStore>()
-        where TStore : class, IDistributedCacheStore
+        where TStore : DistributedCacheStore
     {
-        Services.Replace(ServiceDescriptor.Singleton<IDistributedCacheStore, TStore>());
+        Services.Replace(ServiceDescriptor.Singleton<DistributedCacheStore, TStore>());
         return this;
     }
 }

@@ -24,6 +24,6 @@ public sealed class DistributedCacheEntry
     /// <summary>The value's tags.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
-    /// <summary>The version of each tag when the value was made (from <see cref="IDistributedCacheStore.GetTagVersionsAsync"/>).</summary>
+    /// <summary>The version of each tag when the value was made (from <see cref="DistributedCacheStore.GetTagVersionsAsync"/>).</summary>
     public IReadOnlyList<long> TagVersions { get; init; } = [];
 }

@@ -1,6 +1,6 @@
 namespace CommerceKit.Caching.Distributed;
 
-/// <summary>What <see cref="IDistributedCacheStore.ReadAsync"/> found.</summary>
+/// <summary>What <see cref="DistributedCacheStore.ReadAsync"/> found.</summary>
 public readonly struct DistributedCacheRead
 {
     /// <summary>Creates a read outcome.</summary>

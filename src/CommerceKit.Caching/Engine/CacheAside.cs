@@ -11,7 +11,7 @@ namespace CommerceKit.Caching.Engine;
 /// The in-process cache (L1): entries in a concurrent dictionary, one running factory per key (its "flight") that every
 /// caller missing the key joins, early refresh on hits, fail-safe and timeouts on misses. A flight stores its value
 /// only over the entry it started from, so a <see cref="SetAsync"/> or <see cref="RemoveAsync"/> made meanwhile wins.
-/// With a second level (an <see cref="IDistributedCacheStore"/>), flights load through it: see CacheAside.Shared.cs.
+/// With a second level (an <see cref="DistributedCacheStore"/>), flights load through it: see CacheAside.Shared.cs.
 /// </summary>
 internal sealed partial class CacheAside : ICacheAside, IDisposable
 {
@@ -33,7 +33,7 @@ internal sealed partial class CacheAside : ICacheAside, IDisposable
         IOptions<CachingOptions> options,
         TimeProvider timeProvider,
         ILogger<CacheAside>? logger = null,
-        IDistributedCacheStore? distributedStore = null,
+        DistributedCacheStore? distributedStore = null,
         ICommerceKitSerializer? serializer = null)
     {
         ArgumentNullException.ThrowIfNull(options);

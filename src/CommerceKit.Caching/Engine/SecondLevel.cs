@@ -19,7 +19,7 @@ internal sealed class SecondLevel
     // Notices wake waiting loads at once; polling only covers a notice lost while reconnecting.
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly IDistributedCacheStore _store;
+    private readonly DistributedCacheStore _store;
     private readonly ICommerceKitSerializer _serializer;
     private readonly TimeProvider _time;
     private readonly Action<DistributedCacheNotice> _onNotice;
@@ -37,7 +37,7 @@ internal sealed class SecondLevel
     private Task? _subscription;
 
     public SecondLevel(
-        IDistributedCacheStore store,
+        DistributedCacheStore store,
         ICommerceKitSerializer serializer,
         CachingOptions options,
         TimeProvider timeProvider,
@@ -84,7 +84,7 @@ internal sealed class SecondLevel
     /// down or the breaker open: the cache then carries on without it.
     /// </summary>
     public async ValueTask<(bool Available, TResult Result)> TryAsync<TState, TResult>(
-        Func<IDistributedCacheStore, TState, ValueTask<TResult>> call,
+        Func<DistributedCacheStore, TState, ValueTask<TResult>> call,
         TState state)
     {
         try
@@ -114,7 +114,7 @@ internal sealed class SecondLevel
     }
 
     /// <summary>Like <see cref="TryAsync{TState, TResult}"/> for a call without a result.</summary>
-    public async ValueTask<bool> TryAsync<TState>(Func<IDistributedCacheStore, TState, ValueTask> call, TState state) =>
+    public async ValueTask<bool> TryAsync<TState>(Func<DistributedCacheStore, TState, ValueTask> call, TState state) =>
         (await TryAsync(
             static async (store, context) =>
             {

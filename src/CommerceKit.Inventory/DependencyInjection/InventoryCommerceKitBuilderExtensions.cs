@@ -33,11 +33,7 @@ public static class InventoryCommerceKitBuilderExtensions
             builder.Services.AddSingleton<IHostedService>(services => services.GetRequiredService<ReservationExpirySweeper>());
         }
 
-        builder.Services.TryAddSingleton<IInventory>(services =>
-        {
-            services.GetRequiredService<ReservationExpirySweeper>().EnsureStarted();
-            return services.GetRequiredService<InventoryStore>();
-        });
+        builder.Services.TryAddSingleton<IInventory, InventoryEngine>();
         configure?.Invoke(new InventoryBuilder(builder.Services));
         return builder;
     }

@@ -18,7 +18,7 @@ namespace CommerceKit.Redis.Caching;
 /// On one server a read checks the value's tag versions in the same script. On Redis Cluster the tag versions live in
 /// another slot: a fresh value with tags costs a second round trip to check them.
 /// </remarks>
-internal sealed class RedisCacheStore : IDistributedCacheStore
+internal sealed class RedisCacheStore : DistributedCacheStore
 {
     private const string Feature = "cache";
     private const char Separator = '\n';
@@ -36,7 +36,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
         _notices = RedisChannel.Literal($"{connection.Keys.Prefix}:{Feature}:notices");
     }
 
-    public async ValueTask<DistributedCacheRead> ReadAsync(string key, string? leaseToken, TimeSpan leaseDuration, string? staleVersion, CancellationToken cancellationToken)
+    public override async ValueTask<DistributedCacheRead> ReadAsync(string key, string? leaseToken, TimeSpan leaseDuration, string? staleVersion, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(key);
         var multiplexer = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +61,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
         }
     }
 
-    public async ValueTask<IReadOnlyList<long>> GetTagVersionsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    public override async ValueTask<IReadOnlyList<long>> GetTagVersionsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tags);
         var fields = tags.Select(tag => (RedisValue)KeyGuard.ThrowIfInvalid(tag, nameof(tags))).ToArray();
@@ -73,7 +73,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
         return [.. versions.Select(version => version.IsNull ? 0L : (long)version)];
     }
 
-    public async ValueTask<bool> WriteAsync(string key, DistributedCacheEntry entry, string? leaseToken, CancellationToken cancellationToken)
+    public override async ValueTask<bool> WriteAsync(string key, DistributedCacheEntry entry, string? leaseToken, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(key);
         ArgumentNullException.ThrowIfNull(entry);
@@ -98,7 +98,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
         return (long)written == 1;
     }
 
-    public async ValueTask ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken)
+    public override async ValueTask ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(key);
         ArgumentException.ThrowIfNullOrEmpty(leaseToken);
@@ -110,7 +110,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
+    public override async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(key);
         await ConnectedAsync(cancellationToken).ConfigureAwait(false);
@@ -121,7 +121,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken)
+    public override async ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken)
     {
         KeyGuard.ThrowIfInvalid(tag);
         await ConnectedAsync(cancellationToken).ConfigureAwait(false);
@@ -132,7 +132,7 @@ internal sealed class RedisCacheStore : IDistributedCacheStore
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask SubscribeAsync(Action<DistributedCacheNotice> onNotice, CancellationToken cancellationToken)
+    public override async ValueTask SubscribeAsync(Action<DistributedCacheNotice> onNotice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onNotice);
         try

@@ -17,7 +17,7 @@ public static class RedisCachingBuilderExtensions
     public static CachingBuilder UseRedis(this CachingBuilder caching)
     {
         ArgumentNullException.ThrowIfNull(caching);
-        caching.Services.UseRedisStore<IDistributedCacheStore, RedisCacheStore>();
+        caching.Services.UseRedisStore<DistributedCacheStore, RedisCacheStore>();
         return caching;
     }
 }

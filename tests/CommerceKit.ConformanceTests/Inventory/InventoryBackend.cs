@@ -11,7 +11,12 @@ namespace CommerceKit.ConformanceTests.Inventory;
 public abstract class InventoryBackend : BackendInstances
 {
     /// <summary>Starts an instance with its own services and connection, the same stock, and its sweeper; <paramref name="onExpired"/> hears its expiries.</summary>
-    public Task<IInventory> CreateInventoryAsync(Action<InventoryOptions>? configure = null, IReservationExpiredHandler? onExpired = null)
+    public async Task<IInventory> CreateInventoryAsync(Action<InventoryOptions>? configure = null, IReservationExpiredHandler? onExpired = null) =>
+        (await CreateInventoryAndStoreAsync(configure, onExpired)).Inventory;
+
+    /// <summary>As <see cref="CreateInventoryAsync"/>, with the instance's store, for tests that call its sweeper's port.</summary>
+    public Task<(IInventory Inventory, InventoryStore Store)> CreateInventoryAndStoreAsync(
+        Action<InventoryOptions>? configure = null, IReservationExpiredHandler? onExpired = null)
     {
         var instance = CreateInstance(builder =>
         {
@@ -24,7 +29,7 @@ public abstract class InventoryBackend : BackendInstances
         });
 
         // Resolving the inventory starts the sweeper; it stops when the instance is disposed with the backend.
-        return Task.FromResult(instance.GetRequiredService<IInventory>());
+        return Task.FromResult((instance.GetRequiredService<IInventory>(), instance.GetRequiredService<InventoryStore>()));
     }
 
     /// <summary>The command line of tests/CommerceKit.LeaseHolder that reserves one unit of <paramref name="sku"/> on this backend.</summary>

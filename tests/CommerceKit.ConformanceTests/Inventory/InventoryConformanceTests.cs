@@ -15,10 +15,10 @@ public abstract class InventoryConformanceTests : InventorySuite
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private readonly ExpiryRecorder _modelRecorder = new();
-    private readonly Lazy<Task<IInventory>> _modelInstance;
+    private readonly Lazy<Task<(IInventory Inventory, InventoryStore Store)>> _modelInstance;
 
     protected InventoryConformanceTests() =>
-        _modelInstance = new(() => Backend.CreateInventoryAsync(onExpired: _modelRecorder));
+        _modelInstance = new(() => Backend.CreateInventoryAndStoreAsync(onExpired: _modelRecorder));
 
     [Fact]
     public async Task Stock_is_set_adjusted_and_read_and_an_unknown_sku_has_none()
@@ -214,8 +214,8 @@ public abstract class InventoryConformanceTests : InventorySuite
         Prop.ForAll(InventoryModel.Steps, async steps =>
         {
             var prefix = Guid.NewGuid().ToString("N")[..6] + "-";
-            var inventory = (InventoryStore)await _modelInstance.Value;
-            var model = new InventoryModel(inventory, name => Id(prefix + name), () => Drain(_modelRecorder));
+            var (inventory, store) = await _modelInstance.Value;
+            var model = new InventoryModel(inventory, store, name => Id(prefix + name), () => Drain(_modelRecorder));
             var difference = await model.RunAsync(steps);
             Assert.True(difference is null, difference);
             return true;

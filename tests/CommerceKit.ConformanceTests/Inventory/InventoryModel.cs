@@ -11,7 +11,7 @@ namespace CommerceKit.ConformanceTests.Inventory;
 /// available stock never negative and never more sold than stocked. Backends keep their own clock, so a step expires a
 /// reservation by extending it by a millisecond and sweeping until it is announced (by this sweep or the instance's sweeper).
 /// </summary>
-internal sealed class InventoryModel(InventoryStore store, Func<string, string> name, Func<IReadOnlyList<ReservationExpired>> announcedBySweeper)
+internal sealed class InventoryModel(IInventory inventory, InventoryStore store, Func<string, string> name, Func<IReadOnlyList<ReservationExpired>> announcedBySweeper)
 {
     private static readonly TimeSpan Long = TimeSpan.FromHours(1);
 
@@ -54,7 +54,7 @@ internal sealed class InventoryModel(InventoryStore store, Func<string, string> 
 
             foreach (var sku in _onHand.Keys)
             {
-                var level = await store.GetStockAsync(name(sku));
+                var level = await inventory.GetStockAsync(name(sku));
                 var reserved = _reservations.Values.Where(r => r.Status == ReservationStatus.Held).Sum(r => r.Quantity(sku));
                 if (level.Available < 0 || level.OnHand != _onHand[sku] || level.Reserved != reserved)
                 {
@@ -79,7 +79,7 @@ internal sealed class InventoryModel(InventoryStore store, Func<string, string> 
         {
             case StepKind.Reserve when step.QuantityA + step.QuantityB > 0:
                 var lines = new[] { ("a", step.QuantityA), ("b", step.QuantityB) }.Where(l => l.Item2 > 0).Select(l => new ReservationLine(l.Item1, l.Item2)).ToList();
-                var result = await store.ReserveAsync(new ReservationRequest(id, [.. lines.Select(l => new ReservationLine(name(l.Sku), l.Quantity))], Long));
+                var result = await inventory.ReserveAsync(new ReservationRequest(id, [.. lines.Select(l => new ReservationLine(name(l.Sku), l.Quantity))], Long));
                 var fits = lines.All(l => _onHand[l.Sku] - _reservations.Values.Where(r => r.Status == ReservationStatus.Held).Sum(r => r.Quantity(l.Sku)) >= l.Quantity);
                 if (result.IsReserved != (known is not null || fits) || (known is not null && result.ExpiresAt != known.FirstExpiry))
                 {
@@ -95,7 +95,7 @@ internal sealed class InventoryModel(InventoryStore store, Func<string, string> 
 
             case StepKind.Confirm or StepKind.Release:
                 var final = step.Kind == StepKind.Confirm ? ReservationStatus.Confirmed : ReservationStatus.Released;
-                var status = final == ReservationStatus.Confirmed ? await store.ConfirmAsync(id) : await store.ReleaseAsync(id);
+                var status = final == ReservationStatus.Confirmed ? await inventory.ConfirmAsync(id) : await inventory.ReleaseAsync(id);
                 if (known is { Status: ReservationStatus.Held })
                 {
                     End(known, final);
@@ -104,10 +104,10 @@ internal sealed class InventoryModel(InventoryStore store, Func<string, string> 
                 return Differs(status, known);
 
             case StepKind.Extend:
-                return Differs(await store.ExtendAsync(id, Long), known);
+                return Differs(await inventory.ExtendAsync(id, Long), known);
 
             case StepKind.Expire:
-                var extended = await store.ExtendAsync(id, TimeSpan.FromMilliseconds(1));
+                var extended = await inventory.ExtendAsync(id, TimeSpan.FromMilliseconds(1));
                 if (Differs(extended, known) is { } difference)
                 {
                     return difference;
@@ -126,7 +126,7 @@ internal sealed class InventoryModel(InventoryStore store, Func<string, string> 
                 var allowed = _onHand[sku] + step.Delta >= _reservations.Values.Where(r => r.Status == ReservationStatus.Held).Sum(r => r.Quantity(sku));
                 try
                 {
-                    await store.AdjustStockAsync(name(sku), step.Delta);
+                    await inventory.AdjustStockAsync(name(sku), step.Delta);
                 }
                 catch (InvalidOperationException) when (!allowed)
                 {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CommerceKit.Inventory;
 using CommerceKit.Inventory.InMemory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace CommerceKit.Tests.Inventory;
@@ -39,7 +40,9 @@ public sealed class InventoryTelemetryTests : IDisposable
     [Fact]
     public async Task Each_reservation_outcome_is_counted()
     {
-        var inventory = new NamedStore();
+        await using var services = new ServiceCollection().AddCommerceKit()
+            .AddInventory(inventory => inventory.UseStore<NamedStore>()).Services.BuildServiceProvider();
+        var inventory = services.GetRequiredService<IInventory>();
         await inventory.SetStockAsync("SKU-1", 1);
 
         await inventory.ReserveAsync(new ReservationRequest("r1", [new("SKU-1", 1)], TimeSpan.FromHours(1), "alice", 1));
@@ -52,7 +55,7 @@ public sealed class InventoryTelemetryTests : IDisposable
     public void Dispose() => _meters.Dispose();
 
     /// <summary>An in-memory store under its own backend name, so parallel tests do not count here.</summary>
-    private sealed class NamedStore() : InventoryStore(Backend)
+    internal sealed class NamedStore() : InventoryStore(Backend)
     {
         private readonly InMemoryInventoryStore _inner = new(TimeProvider.System, Options.Create(new InventoryOptions()));
 

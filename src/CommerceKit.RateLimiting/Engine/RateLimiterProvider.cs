@@ -9,7 +9,7 @@ namespace CommerceKit.RateLimiting;
 /// The engine behind <see cref="IRateLimiterProvider"/>, the same for every backend: leases with metadata,
 /// queueing, the failure policy, concurrency-lease renewal and telemetry, over a <see cref="RateLimitStore"/>.
 /// </summary>
-public sealed class RateLimiterProvider : IRateLimiterProvider
+internal sealed class RateLimiterProvider : IRateLimiterProvider
 {
     private const int MaxKeyLength = 512;
 

@@ -10,7 +10,7 @@ namespace CommerceKit.Locking;
 /// renews held leases in the background and reports lost ones. Every backend shares it, so every backend behaves
 /// the same.
 /// </summary>
-public sealed class DistributedLockProvider : IDistributedLockProvider
+internal sealed class DistributedLockProvider : IDistributedLockProvider
 {
     /// <summary>Creates the provider.</summary>
     /// <param name="store">The backend.</param>
