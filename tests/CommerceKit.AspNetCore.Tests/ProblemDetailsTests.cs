@@ -81,6 +81,23 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         Assert.Equal(code, Code(await response.Content.ReadAsStringAsync()));
     }
 
+    [Fact]
+    public async Task A_wrong_method_is_a_problem_named_after_its_status()
+    {
+        using var response = await _client.PostAsync(new Uri("/plain-400", UriKind.Relative), content: null);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("method_not_allowed", Code(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [InlineData(405, "method_not_allowed")]
+    [InlineData(415, "unsupported_media_type")]
+    [InlineData(502, "bad_gateway")]
+    [InlineData(599, "internal_error")]
+    public void A_status_without_a_code_of_its_own_is_named_after_its_reason_phrase(int status, string code) =>
+        Assert.Equal(code, ProblemCodes.FromStatus(status));
+
     [Theory]
     [InlineData(200, "ok")]
     [InlineData(404, "")]

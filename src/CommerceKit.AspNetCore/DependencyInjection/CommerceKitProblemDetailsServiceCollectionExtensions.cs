@@ -26,9 +26,10 @@ public static class CommerceKitProblemDetailsServiceCollectionExtensions
                 {
                     StatusCodes.Status400BadRequest => ProblemCodes.InvalidRequest,
                     StatusCodes.Status404NotFound => ProblemCodes.NotFound,
+                    StatusCodes.Status500InternalServerError => ProblemCodes.InternalError,
                     StatusCodes.Status503ServiceUnavailable => ProblemCodes.BackendUnavailable,
-                    >= 500 => ProblemCodes.InternalError,
-                    _ => "http_" + problem.Status,
+                    { } status => ProblemCodes.FromStatus(status),
+                    null => ProblemCodes.InternalError,
                 };
             }
         });

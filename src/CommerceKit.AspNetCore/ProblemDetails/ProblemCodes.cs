@@ -1,6 +1,12 @@
+using Microsoft.AspNetCore.WebUtilities;
+
 namespace CommerceKit.AspNetCore.ProblemDetails;
 
-/// <summary>The machine-readable <c>code</c> values CommerceKit puts in its problem details.</summary>
+/// <summary>
+/// The machine-readable <c>code</c> values CommerceKit puts in its problem details. Every code is lower-case words
+/// joined by underscores, naming what went wrong (<c>not_found</c>, <c>rate_limited</c>, <c>idempotency_key_in_use</c>);
+/// a status with no code of its own gets its reason phrase in that form (<c>method_not_allowed</c>).
+/// </summary>
 public static class ProblemCodes
 {
     /// <summary>The name of the problem-details extension member that carries the code.</summary>
@@ -29,4 +35,19 @@ public static class ProblemCodes
 
     /// <summary>An unexpected server error (500).</summary>
     public const string InternalError = "internal_error";
+
+    /// <summary>The code of a status that has none of its own: its reason phrase in lower case, words joined by underscores.</summary>
+    /// <param name="statusCode">The HTTP status code.</param>
+    /// <returns>For example <c>method_not_allowed</c> for 405, <c>unsupported_media_type</c> for 415.</returns>
+    public static string FromStatus(int statusCode)
+    {
+        var phrase = ReasonPhrases.GetReasonPhrase(statusCode);
+        if (phrase.Length == 0)
+        {
+            return statusCode >= 500 ? InternalError : InvalidRequest;
+        }
+
+        var words = phrase.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries);
+        return string.Join('_', words).ToLowerInvariant();
+    }
 }
