@@ -1,5 +1,6 @@
 using Polly;
 using Polly.Retry;
+using Polly.Timeout;
 
 namespace CommerceKit.Shared;
 
@@ -36,4 +37,22 @@ internal static class RetryPipelines
 
         return builder.Build();
     }
+
+    /// <summary>
+    /// Retries what is safe to retry for as long as <paramref name="timeout"/> allows, a short back-off apart: for
+    /// work that is always safe to repeat and that a connection still being made refuses (a subscription).
+    /// </summary>
+    public static ResiliencePipeline CreateWithin(TimeSpan timeout, Func<Exception, bool> isSafeToRetry, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = timeout })
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle(isSafeToRetry),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = TimeSpan.FromMilliseconds(20),
+                MaxDelay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .Build();
 }

@@ -135,18 +135,7 @@ internal sealed class RedisCacheStore : DistributedCacheStore
     public override async ValueTask SubscribeAsync(Action<DistributedCacheNotice> onNotice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onNotice);
-        try
-        {
-            // StackExchange.Redis subscribes again by itself after a reconnect.
-            var multiplexer = await _connection.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
-            await multiplexer.GetSubscriber()
-                .SubscribeAsync(_notices, (_, message) => Deliver(message.ToString(), onNotice))
-                .ConfigureAwait(false);
-        }
-        catch (Exception exception) when (RedisFailures.IsOutage(exception))
-        {
-            throw RedisFailures.Unavailable(_connection.Endpoints, exception);
-        }
+        await _connection.SubscribeAsync(_notices, (_, message) => Deliver(message.ToString(), onNotice), cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<IConnectionMultiplexer> ConnectedAsync(CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 using StackExchange.Redis;
 
 namespace CommerceKit.Redis.Connection;
@@ -20,6 +21,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly RedisOptions _options;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _subscribePipeline;
     private static readonly TimeSpan FailedAttemptKept = TimeSpan.FromMilliseconds(500);
 
     private readonly TimeProvider _timeProvider;
@@ -42,6 +44,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         Endpoints = _options.Configuration is { } configuration ? DescribeEndpoints(configuration) : "application-provided connection";
         _timeProvider = timeProvider;
         _pipeline = BuildPipeline(_options, timeProvider, _logger);
+        _subscribePipeline = RetryPipelines.CreateWithin(_options.OperationTimeout, RedisFailures.IsSafeToRetry, timeProvider);
     }
 
     /// <summary>Key naming under the configured prefix.</summary>
@@ -133,6 +136,33 @@ internal sealed class RedisConnection : IAsyncDisposable
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisFailures.IsOutage(exception))
+        {
+            throw RedisFailures.Unavailable(Endpoints, exception);
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to <paramref name="channel"/>. A subscription issued while the subscription connection is still
+    /// being made (just after connecting, or after a restart) is refused at once, and subscribing again is always
+    /// safe, so it is retried for up to <see cref="RedisOptions.OperationTimeout"/>. StackExchange.Redis subscribes
+    /// again by itself after a reconnect.
+    /// </summary>
+    public async Task SubscribeAsync(RedisChannel channel, Action<RedisChannel, RedisValue> handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        try
+        {
+            await _subscribePipeline.ExecuteAsync(
+                static async (context, token) =>
+                {
+                    var multiplexer = await context.Connection.GetMultiplexerAsync(token).ConfigureAwait(false);
+                    token.ThrowIfCancellationRequested();
+                    await multiplexer.GetSubscriber().SubscribeAsync(context.Channel, context.Handler).ConfigureAwait(false);
+                },
+                (Connection: this, Channel: channel, Handler: handler),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (RedisFailures.IsOutage(exception) || exception is TimeoutRejectedException)
         {
             throw RedisFailures.Unavailable(Endpoints, exception);
         }

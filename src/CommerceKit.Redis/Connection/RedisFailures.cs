@@ -25,7 +25,8 @@ internal static class RedisFailures
     /// </summary>
     public static bool IsSafeToRetry(Exception exception) => exception switch
     {
-        RedisConnectionException connection => connection.FailureType == ConnectionFailureType.UnableToConnect,
+        // No connection to send it on ("no connection is active/available"): it was never sent.
+        RedisConnectionException connection => connection.FailureType is ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection,
         RedisServerException server => WasRefused(server),
         _ => false,
     };

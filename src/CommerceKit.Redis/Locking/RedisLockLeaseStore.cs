@@ -66,17 +66,8 @@ internal sealed class RedisLockLeaseStore : LockLeaseStore
 
     protected override async Task StartReleaseNotificationsAsync()
     {
-        try
-        {
-            // StackExchange.Redis subscribes again by itself after a reconnect.
-            var subscriber = (await _connection.GetMultiplexerAsync(CancellationToken.None).ConfigureAwait(false)).GetSubscriber();
-            await subscriber.SubscribeAsync(_releases, (_, name) => NotifyReleased(name.ToString())).ConfigureAwait(false);
-            await subscriber.SubscribeAsync(_handOffs, (_, handOff) => OnHandedOff(handOff.ToString())).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (RedisFailures.IsOutage(exception))
-        {
-            throw RedisFailures.Unavailable(_connection.Endpoints, exception);
-        }
+        await _connection.SubscribeAsync(_releases, (_, name) => NotifyReleased(name.ToString()), CancellationToken.None).ConfigureAwait(false);
+        await _connection.SubscribeAsync(_handOffs, (_, handOff) => OnHandedOff(handOff.ToString()), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>The waiting mark of a lock, for tests of release announcements.</summary>
