@@ -85,4 +85,31 @@ public sealed class PostgreSqlDatabaseTests(PostgreSqlServerFixture postgres) : 
 
         Assert.Equal(prepared, await database.ScalarAsync<long>("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%$1::int%'"));
     }
+
+    [Theory]
+    [InlineData("", "kept")]
+    [InlineData(";No Reset On Close=false", "")]
+    public async Task A_pooled_connection_is_not_reset_unless_the_connection_string_says_otherwise(string setting, string expected)
+    {
+        // One pooled connection: the second statement runs on the session the first one changed.
+        await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString + ";Maximum Pool Size=1" + setting);
+        var database = services.Database();
+
+        await database.ScalarAsync<string>("SELECT set_config('application_name', 'kept', false)");
+
+        Assert.Equal(expected, await database.ScalarAsync<string>("SELECT current_setting('application_name')"));
+    }
+
+    [Fact]
+    public async Task The_operation_timeout_sets_the_command_timeout_and_a_timeout_the_string_names_wins()
+    {
+        // The fixture's connection string names Timeout=5 and no Command Timeout.
+        await using var services = PostgreSqlTestServices.Create(postgres.ConnectionString, o => o.OperationTimeout = TimeSpan.FromMilliseconds(1500));
+
+        var settings = new NpgsqlConnectionStringBuilder(services.Database().DataSource.ConnectionString);
+
+        Assert.Equal(2, settings.CommandTimeout);
+        Assert.Equal(5, settings.Timeout);
+        Assert.True(settings.NoResetOnClose);
+    }
 }
