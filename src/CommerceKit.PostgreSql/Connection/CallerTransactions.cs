@@ -11,22 +11,29 @@ internal static class CallerTransactions
     /// </summary>
     public static NpgsqlCommand CreateCommand(NpgsqlTransaction transaction, string sql, params object[] parameters)
     {
-        NpgsqlCommand command;
-        try
-        {
-            var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
-            command = new NpgsqlCommand(sql, connection, transaction);
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException)
-        {
-            throw new ArgumentException("The transaction has already completed.", nameof(transaction), exception);
-        }
-
+        var command = new NpgsqlCommand(sql, ConnectionOf(transaction), transaction);
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// The open connection of <paramref name="transaction"/>; an <see cref="ArgumentException"/> for <c>transaction</c>
+    /// when it has already committed, rolled back or been disposed.
+    /// </summary>
+    public static NpgsqlConnection ConnectionOf(NpgsqlTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        try
+        {
+            return transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException)
+        {
+            throw new ArgumentException("The transaction has already completed.", nameof(transaction), exception);
+        }
     }
 }

@@ -12,4 +12,7 @@ internal static partial class PostgreSqlLog
 
     [LoggerMessage(3, LogLevel.Warning, "CommerceKit's tables in schema {Schema} are missing; they are created again on the next call")]
     public static partial void SchemaMissing(ILogger logger, string schema, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Lost the PostgreSQL connection listening on {Channels} ({Server}); reconnecting, and polling meanwhile")]
+    public static partial void ListenerLost(ILogger logger, string channels, string server, Exception exception);
 }

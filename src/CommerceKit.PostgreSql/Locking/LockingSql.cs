@@ -10,6 +10,9 @@ internal sealed class LockingSql(string schema)
     /// <summary>The channel every release is announced on; the payload is <c>schema:name</c>.</summary>
     public const string ReleaseChannel = "commercekit_lock_released";
 
+    /// <summary>The NOTIFY payload for a release: the schema, so instances using other schemas ignore it, and the name.</summary>
+    public static string ReleasePayload(string schema, string name) => schema + ":" + name;
+
     /// <summary>
     /// How the channel an instance hears its hand-offs on begins; the instance's id follows, so a hand-off wakes the
     /// waiter's instance only. The payload is <c>owner:token</c>.

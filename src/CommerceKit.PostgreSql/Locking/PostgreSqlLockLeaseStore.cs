@@ -18,8 +18,9 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
 {
     private readonly PostgreSqlDatabase _database;
     private readonly LockingSql _sql;
-    private readonly LockReleaseListener _listener;
+    private readonly PostgreSqlListener _listener;
     private readonly string _handOffChannel = LockingSql.HandOffChannelPrefix + Guid.NewGuid().ToString("N");
+    private readonly string _releasePayloadPrefix;
 
     public PostgreSqlLockLeaseStore(PostgreSqlDatabase database, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
         : base(PostgreSqlFailures.BackendName)
@@ -27,7 +28,8 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _sql = new LockingSql(database.Schema);
-        _listener = new LockReleaseListener(database, _handOffChannel, NotifyReleased, NotifyHandedOff, timeProvider, loggerFactory);
+        _listener = new PostgreSqlListener(database, [LockingSql.ReleaseChannel, _handOffChannel], OnNotification, timeProvider, loggerFactory);
+        _releasePayloadPrefix = LockingSql.ReleasePayload(database.Schema, "");
     }
 
     public override async ValueTask<LeaseAttempt> TryAcquireAsync(string name, string owner, TimeSpan expiry, CancellationToken cancellationToken) =>
@@ -51,13 +53,29 @@ internal sealed class PostgreSqlLockLeaseStore : LockLeaseStore, IAsyncDisposabl
     public override async ValueTask<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.Release,
-            [name, owner, LockingSql.ReleaseChannel, LockReleaseListener.Payload(_database.Schema, name)],
+            [name, owner, LockingSql.ReleaseChannel, LockingSql.ReleasePayload(_database.Schema, name)],
             static async (command, token) => (bool)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!,
             cancellationToken).ConfigureAwait(false);
 
     public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     protected override Task StartReleaseNotificationsAsync() => _listener.StartAsync();
+
+    private void OnNotification(string channel, string payload)
+    {
+        if (channel == _handOffChannel)
+        {
+            if (HandOffAnnouncements.TryParse(payload, out var owner, out var fencingToken))
+            {
+                NotifyHandedOff(owner, fencingToken);
+            }
+        }
+        else if (payload.StartsWith(_releasePayloadPrefix, StringComparison.Ordinal))
+        {
+            // The payload names the schema, so instances using other schemas ignore it.
+            NotifyReleased(payload[_releasePayloadPrefix.Length..]);
+        }
+    }
 
     private Task<TResult> RunAsync<TResult>(
         string sql,

@@ -1,4 +1,3 @@
-using CommerceKit.PostgreSql.Connection;
 using CommerceKit.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,45 +5,39 @@ using Npgsql;
 using Polly;
 using Polly.Retry;
 
-namespace CommerceKit.PostgreSql.Locking;
+namespace CommerceKit.PostgreSql.Connection;
 
 /// <summary>
-/// Holds one connection that LISTENs for lock releases and hand-offs, and passes each released name and each
-/// handed-over owner on. When the connection breaks it reconnects (waiters poll meanwhile, so a notification lost in
-/// between only delays them: a waiter handed a lease finds it its own on its next attempt).
+/// Holds one connection that LISTENs on some channels and passes each notification on. When the connection breaks it
+/// reconnects, so a user must tolerate a notification lost in between (the lock's waiters and the outbox's
+/// dispatchers poll as well).
 /// </summary>
-internal sealed class LockReleaseListener : IAsyncDisposable
+internal sealed class PostgreSqlListener : IAsyncDisposable
 {
     private readonly PostgreSqlDatabase _database;
-    private readonly string _handOffChannel;
-    private readonly Action<string> _onReleased;
-    private readonly Action<string, long> _onHandedOff;
+    private readonly string[] _channels;
+    private readonly Action<string, string> _onNotification;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reconnect;
-    private readonly string _payloadPrefix;
     private readonly CancellationTokenSource _stop = new();
     private Task _listening = Task.CompletedTask;
 
     /// <param name="database">The database to listen on.</param>
-    /// <param name="handOffChannel">This instance's hand-off channel: a plain identifier of CommerceKit's making.</param>
-    /// <param name="onReleased">Told the name of each released lock.</param>
-    /// <param name="onHandedOff">Told the owner and token of each lease handed to a waiter of this instance.</param>
+    /// <param name="channels">The channels: plain identifiers of CommerceKit's making.</param>
+    /// <param name="onNotification">Told the channel and payload of each notification.</param>
     /// <param name="timeProvider">The clock for reconnect delays.</param>
     /// <param name="loggerFactory">Logs a lost listening connection.</param>
-    public LockReleaseListener(
+    public PostgreSqlListener(
         PostgreSqlDatabase database,
-        string handOffChannel,
-        Action<string> onReleased,
-        Action<string, long> onHandedOff,
+        IReadOnlyList<string> channels,
+        Action<string, string> onNotification,
         TimeProvider timeProvider,
         ILoggerFactory? loggerFactory)
     {
         _database = database;
-        _handOffChannel = handOffChannel;
-        _onReleased = onReleased;
-        _onHandedOff = onHandedOff;
-        _logger = loggerFactory?.CreateLogger<LockReleaseListener>() ?? NullLogger<LockReleaseListener>.Instance;
-        _payloadPrefix = Payload(database.Schema, "");
+        _channels = [.. channels];
+        _onNotification = onNotification;
+        _logger = loggerFactory?.CreateLogger<PostgreSqlListener>() ?? NullLogger<PostgreSqlListener>.Instance;
         _reconnect = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
@@ -57,15 +50,28 @@ internal sealed class LockReleaseListener : IAsyncDisposable
             .Build();
     }
 
-    /// <summary>The NOTIFY payload for a release: the schema, so instances using other schemas ignore it, and the name.</summary>
-    public static string Payload(string schema, string name) => schema + ":" + name;
-
     /// <summary>Opens the listening connection; completes when LISTEN is in effect.</summary>
     public async Task StartAsync()
     {
         var connection = await ListenAsync(_stop.Token).ConfigureAwait(false);
         _listening = ListenUntilStoppedAsync(connection);
     }
+
+    /// <summary>Starts listening without waiting: the first connection is retried like a lost one.</summary>
+    public void StartInBackground() => _listening = Task.Run(async () =>
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _reconnect.ExecuteAsync(static (listener, token) => new ValueTask<NpgsqlConnection>(listener.ListenAsync(token)), this, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await ListenUntilStoppedAsync(connection).ConfigureAwait(false);
+    });
 
     public async ValueTask DisposeAsync()
     {
@@ -80,7 +86,7 @@ internal sealed class LockReleaseListener : IAsyncDisposable
         try
         {
             connection.Notification += OnNotification;
-            var command = new NpgsqlCommand($"LISTEN {LockingSql.ReleaseChannel}; LISTEN {_handOffChannel}", connection);
+            var command = new NpgsqlCommand(string.Join("; ", _channels.Select(channel => "LISTEN " + channel)), connection);
             await using (command.ConfigureAwait(false))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -111,7 +117,7 @@ internal sealed class LockReleaseListener : IAsyncDisposable
             }
             catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
             {
-                LockingLog.ListenerLost(_logger, _database.Server, exception);
+                PostgreSqlLog.ListenerLost(_logger, string.Join(", ", _channels), _database.Server, exception);
                 await connection.DisposeAsync().ConfigureAwait(false);
                 try
                 {
@@ -125,18 +131,5 @@ internal sealed class LockReleaseListener : IAsyncDisposable
         }
     }
 
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
-    {
-        if (e.Channel == _handOffChannel)
-        {
-            if (HandOffAnnouncements.TryParse(e.Payload, out var owner, out var fencingToken))
-            {
-                _onHandedOff(owner, fencingToken);
-            }
-        }
-        else if (e.Payload.StartsWith(_payloadPrefix, StringComparison.Ordinal))
-        {
-            _onReleased(e.Payload[_payloadPrefix.Length..]);
-        }
-    }
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => _onNotification(e.Channel, e.Payload);
 }

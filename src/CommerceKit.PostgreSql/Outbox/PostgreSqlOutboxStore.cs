@@ -1,0 +1,245 @@
+using System.Text.Json;
+using CommerceKit.Outbox;
+using CommerceKit.PostgreSql.Connection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CommerceKit.PostgreSql.Outbox;
+
+/// <summary>
+/// The outbox as rows of <c>outbox_messages</c>. An enqueue is one round trip: it locks its keys until the transaction
+/// ends (so a key's seq order is its commit order), inserts, and NOTIFYs, which PostgreSQL delivers on commit. A claim
+/// is one statement taking the keys' heads with <c>FOR UPDATE SKIP LOCKED</c> and a lease on the database clock.
+/// </summary>
+internal sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable
+{
+    private readonly PostgreSqlDatabase _database;
+    private readonly OutboxSql _sql;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly Lock _gate = new();
+    private readonly List<Action> _subscribers = [];
+    private PostgreSqlListener? _listener;
+
+    public PostgreSqlOutboxStore(PostgreSqlDatabase database, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+        : base(PostgreSqlFailures.BackendName)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _sql = new OutboxSql(database.Schema);
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory;
+    }
+
+    public override async ValueTask EnqueueAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        await _database.EnsureSchemaAsync(OutboxSql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
+        await _database.ExecuteAsync(
+            static (connection, state, token) => state.Store.EnqueueOnAsync(connection, null, state.Messages, token),
+            (Store: this, Messages: messages),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueues on <paramref name="connection"/>, in <paramref name="transaction"/> or else in one implicit transaction.</summary>
+    public async Task<bool> EnqueueOnAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var keys = messages.Select(message => message.PartitionKey ?? message.Id.ToString()).ToArray();
+        var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(_sql.LockKeys, (object)keys),
+                Command(
+                    _sql.Insert,
+                    messages.Select(message => message.Id).ToArray(),
+                    messages.Select(message => message.Type).ToArray(),
+                    messages.Select(message => message.Payload.ToArray()).ToArray(),
+                    keys,
+                    messages.Select(message => JsonSerializer.Serialize(message.Headers)).ToArray(),
+                    messages.Select(message => message.NotBefore?.ToUniversalTime()).ToArray()),
+                Command(_sql.Notify, OutboxSql.CommitChannel, _database.Schema),
+            },
+        };
+        await using (batch.ConfigureAwait(false))
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The host and database, for messages.</summary>
+    public string Server => _database.Server;
+
+    /// <summary>Creates the tables when missing (before a caller's transaction uses them).</summary>
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) =>
+        _database.EnsureSchemaAsync(OutboxSql.Component, _sql.Schema, cancellationToken);
+
+    public override async ValueTask<IReadOnlyList<OutboxEnvelope>> ClaimAsync(OutboxClaim claim, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.Claim,
+            [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease],
+            static async (command, token) =>
+            {
+                var claimed = new List<(long Seq, OutboxEnvelope Envelope)>();
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        claimed.Add((reader.GetInt64(0), ReadEnvelope(reader, reader.GetInt32(7))));
+                    }
+                }
+
+                // RETURNING has no order: the dispatcher publishes each key's messages in seq order.
+                return (IReadOnlyList<OutboxEnvelope>)[.. claimed.OrderBy(row => row.Seq).Select(row => row.Envelope)];
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask MarkPublishedAsync(IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken) =>
+        await ExecuteAsync(_sql.MarkPublished, [messageIds.ToArray()], cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask ReleaseAsync(string dispatcherId, IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken) =>
+        await ExecuteAsync(_sql.Release, [dispatcherId, messageIds.ToArray()], cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask RetryLaterAsync(string dispatcherId, Guid messageId, TimeSpan delay, string error, CancellationToken cancellationToken) =>
+        await ExecuteAsync(_sql.RetryLater, [dispatcherId, messageId, error, delay], cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask DeadLetterAsync(string dispatcherId, Guid messageId, string error, CancellationToken cancellationToken) =>
+        await ExecuteAsync(_sql.DeadLetter, [dispatcherId, messageId, error], cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<IReadOnlyList<OutboxDeadLetter>> GetDeadLettersAsync(int maxCount, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.DeadLetters,
+            [maxCount],
+            static async (command, token) =>
+            {
+                var deadLetters = new List<OutboxDeadLetter>();
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        deadLetters.Add(new OutboxDeadLetter(
+                            ReadEnvelope(reader, reader.GetInt32(7)),
+                            reader.IsDBNull(8) ? "" : reader.GetString(8),
+                            reader.GetFieldValue<DateTimeOffset>(9)));
+                    }
+                }
+
+                return (IReadOnlyList<OutboxDeadLetter>)deadLetters;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<bool> RedriveAsync(Guid messageId, CancellationToken cancellationToken) =>
+        await ScalarAsync<bool>(_sql.Redrive, [messageId, OutboxSql.CommitChannel, _database.Schema], cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<bool> PurgeAsync(Guid messageId, CancellationToken cancellationToken) =>
+        await ScalarAsync<bool>(_sql.Purge, [messageId, OutboxSql.CommitChannel, _database.Schema], cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<int> DeletePublishedAsync(TimeSpan age, int maxCount, CancellationToken cancellationToken) =>
+        await ExecuteAsync(_sql.DeletePublished, [age, maxCount], cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.Backlog,
+            [],
+            static async (command, token) =>
+            {
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    return new OutboxBacklog(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<TimeSpan>(2));
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>LISTENs for commits once the first dispatcher subscribes; the listening connection reconnects by itself.</summary>
+    public override IDisposable SubscribeToCommits(Action onCommitted)
+    {
+        lock (_gate)
+        {
+            _subscribers.Add(onCommitted);
+            if (_listener is null)
+            {
+                _listener = new PostgreSqlListener(_database, [OutboxSql.CommitChannel], OnNotification, _timeProvider, _loggerFactory);
+                _listener.StartInBackground();
+            }
+        }
+
+        return new Subscription(this, onCommitted);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        PostgreSqlListener? listener;
+        lock (_gate)
+        {
+            listener = _listener;
+        }
+
+        return listener?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    private void OnNotification(string channel, string payload)
+    {
+        // The payload is the schema, so instances using other schemas ignore it.
+        if (payload != _database.Schema)
+        {
+            return;
+        }
+
+        Action[] subscribers;
+        lock (_gate)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber();
+        }
+    }
+
+    private static OutboxEnvelope ReadEnvelope(NpgsqlDataReader reader, int attempt) =>
+        new(
+            reader.GetGuid(1),
+            reader.GetString(2),
+            reader.GetFieldValue<byte[]>(3),
+            reader.GetString(4),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
+            reader.GetFieldValue<DateTimeOffset>(6),
+            attempt);
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    private Task<int> ExecuteAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
+        RunAsync(sql, parameters, static (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
+
+    private Task<T> ScalarAsync<T>(string sql, object[] parameters, CancellationToken cancellationToken) =>
+        RunAsync(sql, parameters, static async (command, token) => (T)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!, cancellationToken);
+
+    private Task<TResult> RunAsync<TResult>(string sql, object[] parameters, Func<NpgsqlCommand, CancellationToken, Task<TResult>> read, CancellationToken cancellationToken) =>
+        _database.RunStatementAsync(OutboxSql.Component, _sql.Schema, sql, parameters, read, cancellationToken);
+
+    private sealed class Subscription(PostgreSqlOutboxStore store, Action onCommitted) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (store._gate)
+            {
+                store._subscribers.Remove(onCommitted);
+            }
+        }
+    }
+}
