@@ -11,7 +11,7 @@ internal static class CallerTransactions
     /// </summary>
     public static NpgsqlCommand CreateCommand(NpgsqlTransaction transaction, string sql, params object[] parameters)
     {
-        var command = new NpgsqlCommand(sql, ConnectionOf(transaction), transaction);
+        var command = Create(transaction, connection => new NpgsqlCommand(sql, connection, transaction));
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
@@ -20,16 +20,16 @@ internal static class CallerTransactions
         return command;
     }
 
-    /// <summary>
-    /// The open connection of <paramref name="transaction"/>; an <see cref="ArgumentException"/> for <c>transaction</c>
-    /// when it has already committed, rolled back or been disposed.
-    /// </summary>
-    public static NpgsqlConnection ConnectionOf(NpgsqlTransaction transaction)
+    /// <summary>An empty batch in <paramref name="transaction"/>, with the same <see cref="ArgumentException"/> as <see cref="CreateCommand"/>.</summary>
+    public static NpgsqlBatch CreateBatch(NpgsqlTransaction transaction) =>
+        Create(transaction, connection => new NpgsqlBatch(connection, transaction));
+
+    private static T Create<T>(NpgsqlTransaction transaction, Func<NpgsqlConnection, T> create)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         try
         {
-            return transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection.");
+            return create(transaction.Connection ?? throw new InvalidOperationException("The transaction has no connection."));
         }
         catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException)
         {

@@ -48,7 +48,7 @@ public sealed class PostgreSqlInbox
     public async Task<bool> TryRecordAsync(string consumer, Guid messageId, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
     {
         ThrowIfInvalid(consumer, messageId);
-        CallerTransactions.ConnectionOf(transaction);
+        ArgumentNullException.ThrowIfNull(transaction);
         await _store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         try
         {

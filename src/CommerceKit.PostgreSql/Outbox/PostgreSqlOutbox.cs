@@ -54,11 +54,11 @@ public sealed class PostgreSqlOutbox
 
     private async Task EnqueuePreparedAsync(OutboxMessage[] messages, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var connection = CallerTransactions.ConnectionOf(transaction);
+        var batch = CallerTransactions.CreateBatch(transaction);
         await _store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _store.EnqueueOnAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+            await _store.EnqueueOnAsync(batch, messages, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (PostgreSqlFailures.IsOutage(exception))
         {

@@ -35,33 +35,30 @@ internal sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable
     {
         await _database.EnsureSchemaAsync(OutboxSql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
         await _database.ExecuteAsync(
-            static (connection, state, token) => state.Store.EnqueueOnAsync(connection, null, state.Messages, token),
+            static (connection, state, token) => state.Store.EnqueueOnAsync(new NpgsqlBatch(connection), state.Messages, token),
             (Store: this, Messages: messages),
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Enqueues on <paramref name="connection"/>, in <paramref name="transaction"/> or else in one implicit transaction.</summary>
-    public async Task<bool> EnqueueOnAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enqueues with <paramref name="batch"/>, an empty batch in the caller's transaction or else run as one implicit
+    /// transaction: the keys' locks, the insert, and the NOTIFY delivered on commit.
+    /// </summary>
+    public async Task<bool> EnqueueOnAsync(NpgsqlBatch batch, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
-        var keys = messages.Select(message => message.PartitionKey ?? message.Id.ToString()).ToArray();
-        var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                Command(_sql.LockKeys, (object)keys),
-                Command(
-                    _sql.Insert,
-                    messages.Select(message => message.Id).ToArray(),
-                    messages.Select(message => message.Type).ToArray(),
-                    messages.Select(message => message.Payload.ToArray()).ToArray(),
-                    keys,
-                    messages.Select(message => JsonSerializer.Serialize(message.Headers)).ToArray(),
-                    messages.Select(message => message.NotBefore?.ToUniversalTime()).ToArray()),
-                Command(_sql.Notify, OutboxSql.CommitChannel, _database.Schema),
-            },
-        };
         await using (batch.ConfigureAwait(false))
         {
+            var keys = messages.Select(message => message.PartitionKey ?? message.Id.ToString()).ToArray();
+            batch.BatchCommands.Add(Command(_sql.LockKeys, (object)keys));
+            batch.BatchCommands.Add(Command(
+                _sql.Insert,
+                messages.Select(message => message.Id).ToArray(),
+                messages.Select(message => message.Type).ToArray(),
+                messages.Select(message => message.Payload.ToArray()).ToArray(),
+                keys,
+                messages.Select(message => JsonSerializer.Serialize(message.Headers)).ToArray(),
+                messages.Select(message => message.NotBefore?.ToUniversalTime()).ToArray()));
+            batch.BatchCommands.Add(Command(_sql.Notify, OutboxSql.CommitChannel, _database.Schema));
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

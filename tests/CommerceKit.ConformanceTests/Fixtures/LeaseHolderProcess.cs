@@ -48,6 +48,9 @@ public sealed partial class LeaseHolderProcess : IDisposable
         throw new InvalidOperationException($"The lease holder did not report a lease:\n{process.Output}");
     }
 
+    /// <summary>The child's process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Kills the child with SIGKILL: no release, no goodbye.</summary>
     public void Kill() => _process.Kill();
 
