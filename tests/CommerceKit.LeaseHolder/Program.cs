@@ -1,5 +1,6 @@
 // Usage: CommerceKit.LeaseHolder <lock|idempotency|inventory|cache> <redis|postgresql> <configuration or connection string> <key prefix> <name> <lease ms>
 //        CommerceKit.LeaseHolder outbox postgresql <connection string> <schema> <dispatcher name> <lease ms> [stall|slow]
+//        CommerceKit.LeaseHolder stream-consumer <redis configuration> <postgresql connection string> <key prefix> <topic> <effects table>
 // Takes the lease of a lock (renewing it), claims an idempotency key in scope "holder" and starts an operation that
 // never ends, reserves one unit of the SKU <name> for <lease ms> (reservation id "holder-<name>"), or misses the cache
 // key <name> and starts a factory that never ends (holding the key's load lease); prints
@@ -7,6 +8,8 @@
 // An outbox dispatcher publishes by inserting into <schema>.published_log (see OutboxLogPublisher) and prints
 // "acquired 1" once running; with "stall" it prints it after its first publish and then never returns from it, so its
 // claim is neither marked nor handed back; with "slow" each publish takes 5 ms more, so that a kill lands mid-claim.
+// A stream consumer reads a batch of <topic> as member "doomed" of group "shipping", handles the first message (its
+// effect and inbox record commit together), prints "acquired 1" and never acknowledges it.
 using CommerceKit.Caching;
 using CommerceKit.Idempotency;
 using CommerceKit.Inventory;
@@ -16,6 +19,11 @@ using Microsoft.Extensions.DependencyInjection;
 if (args is ["outbox", "postgresql", var outboxConnection, var schema, var dispatcher, var outboxLease, .. var rest])
 {
     return await OutboxDispatcherProcess.RunAsync(outboxConnection, schema, dispatcher, int.Parse(outboxLease, System.Globalization.CultureInfo.InvariantCulture), stall: rest is ["stall"], slow: rest is ["slow"]);
+}
+
+if (args is ["stream-consumer", var redis, var postgres, var prefix, var topic, var effects])
+{
+    return await StreamConsumerProcess.RunAsync(redis, postgres, prefix, topic, effects);
 }
 
 if (args.Length != 6)
