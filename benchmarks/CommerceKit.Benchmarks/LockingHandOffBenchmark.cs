@@ -24,7 +24,7 @@ namespace CommerceKit.Benchmarks;
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 10, iterationCount: 600, invocationCount: 1)]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-[Config(typeof(Percentiles))]
+[Config(typeof(PercentilesConfig))]
 public class LockingHandOffBenchmark
 {
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
@@ -150,10 +150,5 @@ public class LockingHandOffBenchmark
         RawPostgresSelectOne,
         CommerceKitPostgreSql,
         DistributedLockPostgres,
-    }
-
-    private sealed class Percentiles : ManualConfig
-    {
-        public Percentiles() => AddColumn(BenchmarkDotNet.Columns.StatisticColumn.P50, BenchmarkDotNet.Columns.StatisticColumn.P95, new P99Column());
     }
 }

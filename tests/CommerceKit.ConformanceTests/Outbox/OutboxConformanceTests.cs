@@ -3,6 +3,9 @@ using System.Text;
 using CommerceKit.ConformanceTests.Coverage;
 using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.Outbox;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace CommerceKit.ConformanceTests.Outbox;
 
@@ -16,6 +19,9 @@ public abstract class OutboxConformanceTests : BackendSuite<OutboxBackend>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly string _id = Guid.NewGuid().ToString("N")[..8];
+    private readonly Lazy<OutboxStore> _modelStore;
+
+    protected OutboxConformanceTests() => _modelStore = new(() => Backend.CreateEnqueueOnlyInstance().Store);
 
     [Fact]
     public async Task A_committed_message_is_published_once_with_its_type_payload_key_headers_and_trace()
@@ -171,6 +177,16 @@ public abstract class OutboxConformanceTests : BackendSuite<OutboxBackend>
         await instance.Store.ReleaseAsync("one", [first[1].Id], default);
         Assert.Equal(["a2", "a3"], (await instance.Store.ClaimAsync(new OutboxClaim("three", 10, 10, TimeSpan.FromMinutes(1)), default)).Select(Text));
     }
+
+    [Property(MaxTest = 25)]
+    public Property Random_claims_publications_failures_and_hand_backs_behave_like_the_model() =>
+        Prop.ForAll(OutboxClaimModel.Steps, async steps =>
+        {
+            // The store of an instance whose dispatcher is off: the model is the only one claiming.
+            var difference = await new OutboxClaimModel(_modelStore.Value, Guid.NewGuid().ToString("N")[..6] + "-").RunAsync(steps);
+            Assert.True(difference is null, difference);
+            return true;
+        });
 
     [Fact]
     public async Task A_message_not_due_yet_waits_and_holds_back_its_key()
