@@ -2,6 +2,7 @@ using CommerceKit.ConformanceTests.Setup;
 using CommerceKit.Idempotency;
 using CommerceKit.Inventory;
 using CommerceKit.Locking;
+using CommerceKit.Outbox;
 using CommerceKit.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,7 @@ namespace CommerceKit.PostgreSql.Tests;
 
 public sealed class PostgreSqlMissingConnectionTests : MissingConnectionTests
 {
-    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory"];
+    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory", "outbox", "inbox"];
 
     protected override string ConnectionCall => "AddPostgreSql()";
 
@@ -30,6 +31,12 @@ public sealed class PostgreSqlMissingConnectionTests : MissingConnectionTests
             case "idempotency":
                 commerceKit.AddIdempotency(idempotency => idempotency.UsePostgreSql());
                 return typeof(IdempotencyStore);
+            case "outbox":
+                commerceKit.AddOutbox(outbox => outbox.UsePostgreSql());
+                return typeof(OutboxStore);
+            case "inbox":
+                commerceKit.AddInbox(inbox => inbox.UsePostgreSql());
+                return typeof(InboxStore);
             default:
                 commerceKit.AddInventory(inventory => inventory.UsePostgreSql().Configure(o => o.SweepInterval = TimeSpan.FromMinutes(1)));
                 return typeof(InventoryStore);

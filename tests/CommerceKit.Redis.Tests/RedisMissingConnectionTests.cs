@@ -3,6 +3,7 @@ using CommerceKit.ConformanceTests.Setup;
 using CommerceKit.Idempotency;
 using CommerceKit.Inventory;
 using CommerceKit.Locking;
+using CommerceKit.Outbox;
 using CommerceKit.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ namespace CommerceKit.Redis.Tests;
 
 public sealed class RedisMissingConnectionTests : MissingConnectionTests
 {
-    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory", "caching"];
+    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory", "caching", "outbox-streams"];
 
     protected override string ConnectionCall => "AddRedis()";
 
@@ -33,6 +34,9 @@ public sealed class RedisMissingConnectionTests : MissingConnectionTests
             case "inventory":
                 commerceKit.AddInventory(inventory => inventory.UseRedis().Configure(o => o.SweepInterval = TimeSpan.FromMinutes(1)));
                 return typeof(InventoryStore);
+            case "outbox-streams":
+                commerceKit.AddOutbox(outbox => outbox.UseRedisStreams());
+                return typeof(IOutboxPublisher);
             default:
                 commerceKit.AddCaching(caching => caching.UseRedis());
                 return typeof(DistributedCacheStore);

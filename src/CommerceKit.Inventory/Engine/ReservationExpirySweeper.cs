@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using CommerceKit.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,60 +16,14 @@ internal sealed class ReservationExpirySweeper(
     IEnumerable<IReservationExpiredHandler> handlers,
     IOptions<InventoryOptions> options,
     TimeProvider timeProvider,
-    ILogger<ReservationExpirySweeper>? logger = null) : IHostedService, IAsyncDisposable, IDisposable
+    ILogger<ReservationExpirySweeper>? logger = null) : BackgroundLoops
 {
     private const int BatchSize = 500;
 
     private readonly IReservationExpiredHandler[] _handlers = [.. handlers];
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private Task? _loop;
 
-    /// <summary>Starts sweeping unless it already runs or was stopped.</summary>
-    public void EnsureStarted()
-    {
-        lock (_gate)
-        {
-            if (_loop is null && !_stopping.IsCancellationRequested)
-            {
-                _loop = Task.Run(() => RunAsync(_stopping.Token));
-            }
-        }
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        EnsureStarted();
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        Task? loop;
-        lock (_gate)
-        {
-            _stopping.Cancel();
-            loop = _loop;
-        }
-
-        if (loop is not null)
-        {
-            await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    // Registered both as itself and as a hosted service, so the container may dispose it twice: both are harmless.
-    public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
-
-    // A provider disposed synchronously cannot wait for the loop: it is told to stop and ends at its next await.
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _stopping.Cancel();
-        }
-    }
+    protected override IEnumerable<Func<CancellationToken, Task>> Loops() => [RunAsync];
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
+using CommerceKit.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -21,69 +21,26 @@ internal sealed class OutboxDispatcher(
     IOutboxPublisher publisher,
     IOptions<OutboxOptions> options,
     TimeProvider timeProvider,
-    ILogger<OutboxDispatcher>? logger = null) : IHostedService, IAsyncDisposable, IDisposable
+    ILogger<OutboxDispatcher>? logger = null) : BackgroundLoops
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private Task? _dispatching;
-    private Task? _maintaining;
     private IDisposable? _subscription;
 
     /// <summary>The dispatcher's id, recorded with its claims.</summary>
     public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    /// <summary>Starts dispatching unless disabled, already running or stopped.</summary>
-    public void EnsureStarted()
+    protected override bool ShouldStart() => options.Value.DispatcherEnabled;
+
+    protected override void OnStarting() => _subscription = store.SubscribeToCommits(Wake);
+
+    protected override void OnStopping()
     {
-        lock (_gate)
-        {
-            if (_dispatching is not null || _stopping.IsCancellationRequested || !options.Value.DispatcherEnabled)
-            {
-                return;
-            }
-
-            _subscription = store.SubscribeToCommits(Wake);
-            _dispatching = Task.Run(() => DispatchUntilStoppedAsync(_stopping.Token));
-            _maintaining = Task.Run(() => MaintainUntilStoppedAsync(_stopping.Token));
-        }
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        EnsureStarted();
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        Task[] loops;
-        lock (_gate)
-        {
-            _stopping.Cancel();
-            _subscription?.Dispose();
-            loops = [_dispatching ?? Task.CompletedTask, _maintaining ?? Task.CompletedTask];
-        }
-
-        await Task.WhenAll(loops).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _subscription?.Dispose();
         OutboxTelemetry.ForgetBacklog(this);
     }
 
-    // Registered both as itself and as a hosted service, so the container may dispose it twice: both are harmless.
-    public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
-
-    // A provider disposed synchronously cannot wait for the loops: they are told to stop and end at their next await.
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _stopping.Cancel();
-            _subscription?.Dispose();
-        }
-
-        OutboxTelemetry.ForgetBacklog(this);
-    }
+    protected override IEnumerable<Func<CancellationToken, Task>> Loops() => [DispatchUntilStoppedAsync, MaintainUntilStoppedAsync];
 
     /// <summary>Claims and publishes one batch; returns how many messages it claimed.</summary>
     internal async Task<int> DispatchOnceAsync(CancellationToken stoppingToken)
@@ -149,7 +106,16 @@ internal sealed class OutboxDispatcher(
     private async Task PublishAsync(OutboxEnvelope envelope, CancellationToken cancellationToken)
     {
         using var activity = StartPublishActivity(envelope);
-        await publisher.PublishAsync(envelope, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await publisher.PublishAsync(envelope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+
         OutboxTelemetry.Count(OutboxTelemetry.Published, store.BackendName, envelope.Type);
         if (OutboxTelemetry.PublishLag.Enabled)
         {
@@ -162,7 +128,6 @@ internal sealed class OutboxDispatcher(
     private async Task FailAsync(OutboxEnvelope envelope, Exception exception, OutboxOptions settings)
     {
         var error = $"{exception.GetType().FullName}: {exception.Message}";
-        Activity.Current?.SetStatus(ActivityStatusCode.Error, exception.Message);
         try
         {
             if (envelope.Attempt >= settings.MaxAttempts)

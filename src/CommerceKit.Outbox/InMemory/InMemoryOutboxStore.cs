@@ -4,7 +4,9 @@ namespace CommerceKit.Outbox.InMemory;
 /// The outbox in this process's memory: a message is committed by the call that enqueues it, and dispatchers of this
 /// process only see it. For tests, demos and single-instance applications whose events need not survive a restart.
 /// </summary>
-internal sealed class InMemoryOutboxStore(TimeProvider timeProvider) : OutboxStore(BackendName)
+/// <param name="timeProvider">The clock.</param>
+/// <param name="backendName">The backend name for telemetry; tests give theirs apart.</param>
+internal sealed class InMemoryOutboxStore(TimeProvider timeProvider, string backendName = InMemoryOutboxStore.BackendName) : OutboxStore(backendName)
 {
     public new const string BackendName = "memory";
 

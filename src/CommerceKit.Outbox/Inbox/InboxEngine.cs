@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using CommerceKit.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,12 +14,9 @@ internal sealed class InboxEngine(
     InboxStore store,
     IOptions<InboxOptions> options,
     TimeProvider timeProvider,
-    ILogger<InboxEngine>? logger = null) : IInbox, IHostedService, IAsyncDisposable, IDisposable
+    ILogger<InboxEngine>? logger = null) : BackgroundLoops, IInbox
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private Task? _retention;
 
     public ValueTask<bool> ProcessOnceAsync(string consumer, Guid messageId, Func<CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
     {
@@ -34,52 +31,7 @@ internal sealed class InboxEngine(
         return store.ProcessOnceAsync(consumer, messageId, handler, cancellationToken);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        EnsureStarted();
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        Task? retention;
-        lock (_gate)
-        {
-            _stopping.Cancel();
-            retention = _retention;
-        }
-
-        if (retention is not null)
-        {
-            await retention.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _stopping.Cancel();
-        }
-    }
-
-    private void EnsureStarted()
-    {
-        if (_retention is not null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (_retention is null && !_stopping.IsCancellationRequested)
-            {
-                _retention = Task.Run(() => DeleteOldRecordsAsync(_stopping.Token));
-            }
-        }
-    }
+    protected override IEnumerable<Func<CancellationToken, Task>> Loops() => [DeleteOldRecordsAsync];
 
     private async Task DeleteOldRecordsAsync(CancellationToken stoppingToken)
     {
