@@ -19,7 +19,8 @@ internal static class OutboxDispatcherProcess
             {
                 o.Lease = TimeSpan.FromMilliseconds(leaseMs);
                 o.PollInterval = TimeSpan.FromMilliseconds(200);
-                o.BatchSize = 50;
+                // Ten keys a claim, so that three dispatchers share the crash test's fifty keys.
+                o.BatchSize = 10;
             }));
         services.AddSingleton<IOutboxPublisher>(new OutboxLogPublisher(log, schema, dispatcher, stall, slow));
         await using var provider = services.BuildServiceProvider();

@@ -35,28 +35,32 @@ internal sealed class OutboxSql(string schema)
     // $1 channel, $2 schema: delivered to listeners only if the transaction commits.
     public string Notify { get; } = "SELECT pg_notify($1, $2)";
 
-    // $1 dispatcher, $2 max keys, $3 max messages per key, $4 lease. The heads are the keys' first unpublished
-    // messages, due and not dead-lettered, locked so that no other claim takes them meanwhile; each head brings the
-    // key's next messages up to the first one not due.
+    // $1 dispatcher, $2 max keys, $3 max messages per key, $4 lease. A key's head is its first unpublished message (read
+    // from the key index: cheap per message, whatever the backlog's shape); the due heads, oldest first, are locked so
+    // that no other claim takes them meanwhile (a head another dispatcher holds has its lease in available_at and is
+    // skipped), and each brings the key's next messages up to the first one not due.
     public string Claim { get; } = SchemaScripts.Render(
         """
-        WITH heads AS (
+        WITH firsts AS (
+            SELECT DISTINCT ON (partition_key COLLATE "C") seq
+            FROM __SCHEMA__.outbox_messages
+            WHERE published_at IS NULL
+            ORDER BY partition_key COLLATE "C", seq
+        ), heads AS (
             SELECT m.seq, m.partition_key
-            FROM __SCHEMA__.outbox_messages m
+            FROM (SELECT seq FROM firsts ORDER BY seq) f
+            JOIN __SCHEMA__.outbox_messages m ON m.seq = f.seq
             WHERE m.published_at IS NULL AND m.dead_lettered_at IS NULL AND m.available_at <= now()
-              AND NOT EXISTS (
-                  SELECT 1 FROM __SCHEMA__.outbox_messages e
-                  WHERE e.partition_key = m.partition_key AND e.seq < m.seq AND e.published_at IS NULL)
-            ORDER BY m.seq
+            ORDER BY f.seq
             LIMIT $2
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE OF m SKIP LOCKED
         ), runs AS (
             SELECT r.seq
             FROM heads h
             CROSS JOIN LATERAL (
                 SELECT o.seq, bool_or(o.available_at > now() OR o.dead_lettered_at IS NOT NULL) OVER (ORDER BY o.seq) AS blocked
                 FROM __SCHEMA__.outbox_messages o
-                WHERE o.partition_key = h.partition_key AND o.seq >= h.seq AND o.published_at IS NULL
+                WHERE o.partition_key COLLATE "C" = h.partition_key AND o.seq >= h.seq AND o.published_at IS NULL
                 ORDER BY o.seq
                 LIMIT $3
             ) r

@@ -18,9 +18,10 @@ CREATE TABLE IF NOT EXISTS __SCHEMA__.outbox_messages (
     published_at     timestamptz
 );
 
--- Claims walk the unpublished messages in seq order and look for an earlier one of the same key.
+-- A claim reads each key's first unpublished message from the key index (in byte order: no collation to sort by), and
+-- then the key's next messages; the backlog gauge scans the unpublished ones.
 CREATE INDEX IF NOT EXISTS outbox_messages_pending ON __SCHEMA__.outbox_messages (seq) WHERE published_at IS NULL;
-CREATE INDEX IF NOT EXISTS outbox_messages_pending_key ON __SCHEMA__.outbox_messages (partition_key, seq) WHERE published_at IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_messages_pending_key ON __SCHEMA__.outbox_messages (partition_key COLLATE "C", seq) WHERE published_at IS NULL;
 -- Retention deletes the oldest published messages in small batches.
 CREATE INDEX IF NOT EXISTS outbox_messages_published ON __SCHEMA__.outbox_messages (published_at) WHERE published_at IS NOT NULL;
 

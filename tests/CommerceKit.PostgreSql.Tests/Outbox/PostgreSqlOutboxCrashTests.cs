@@ -89,6 +89,9 @@ public sealed class PostgreSqlOutboxCrashTests(PostgreSqlServerFixture postgres)
             {
                 o.ConnectionString = postgres.ConnectionString;
                 o.Schema = schema;
+
+                // Three dispatcher processes, the test and the other test classes share two cores: an enqueue may wait.
+                o.OperationTimeout = TimeSpan.FromSeconds(30);
             })
             .AddOutbox(outbox => outbox.UsePostgreSql().Configure(o =>
             {
