@@ -15,6 +15,28 @@ internal sealed class OutboxSql(string schema)
 
     private static readonly string Script = SchemaScripts.Load("Outbox/outbox.sql");
 
+    // The end of both claims: each head's run of due messages, leased to the dispatcher.
+    private const string ClaimRuns =
+        """
+        , runs AS (
+            SELECT r.seq
+            FROM heads h
+            CROSS JOIN LATERAL (
+                SELECT o.seq, bool_or(o.available_at > now() OR o.dead_lettered_at IS NOT NULL) OVER (ORDER BY o.seq) AS blocked
+                FROM __SCHEMA__.outbox_messages o
+                WHERE o.partition_key COLLATE "C" = h.partition_key AND o.seq >= h.seq AND o.published_at IS NULL
+                ORDER BY o.seq
+                LIMIT $3
+            ) r
+            WHERE NOT r.blocked
+        )
+        UPDATE __SCHEMA__.outbox_messages m
+        SET available_at = now() + $4, claimed_by = $1
+        FROM runs
+        WHERE m.seq = runs.seq
+        RETURNING m.seq, m.id, m.type, m.payload, m.partition_key, m.headers::text, m.enqueued_at, m.attempts + 1
+        """;
+
     public string Schema { get; } = SchemaScripts.Render(Script, schema);
 
     // $1 partition keys: locked in order (no deadlock between two enqueues) until the transaction ends, so that two
@@ -35,11 +57,31 @@ internal sealed class OutboxSql(string schema)
     // $1 channel, $2 schema: delivered to listeners only if the transaction commits.
     public string Notify { get; } = "SELECT pg_notify($1, $2)";
 
-    // $1 dispatcher, $2 max keys, $3 max messages per key, $4 lease. A key's head is its first unpublished message (read
-    // from the key index: cheap per message, whatever the backlog's shape); the due heads, oldest first, are locked so
-    // that no other claim takes them meanwhile (a head another dispatcher holds has its lease in available_at and is
-    // skipped), and each brings the key's next messages up to the first one not due.
-    public string Claim { get; } = SchemaScripts.Render(
+    // A claim takes the due heads of keys (a key's head is its first unpublished message), oldest first, and locks them
+    // so that no other claim takes them meanwhile (a head another dispatcher holds has its lease in available_at and is
+    // skipped); each head brings the key's next messages up to the first one not due. ClaimNearest looks for heads
+    // among the $5 oldest unpublished messages only, one index probe each, which finds them at once when keys are many;
+    // ClaimAny reads every key's head from the key index, whatever the backlog's shape, for when the oldest messages
+    // all belong to keys that are held, waiting or parked.
+    // $1 dispatcher, $2 max keys, $3 max messages per key, $4 lease, ($5 window).
+    public string ClaimNearest { get; } = SchemaScripts.Render(
+        """
+        WITH heads AS (
+            SELECT m.seq, m.partition_key
+            FROM (SELECT seq FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5) w
+            JOIN __SCHEMA__.outbox_messages m ON m.seq = w.seq
+            WHERE m.published_at IS NULL AND m.dead_lettered_at IS NULL AND m.available_at <= now()
+              AND NOT EXISTS (
+                  SELECT 1 FROM __SCHEMA__.outbox_messages e
+                  WHERE e.partition_key COLLATE "C" = m.partition_key AND e.seq < m.seq AND e.published_at IS NULL)
+            ORDER BY m.seq
+            LIMIT $2
+            FOR UPDATE OF m SKIP LOCKED
+        )
+        """ + ClaimRuns,
+        schema);
+
+    public string ClaimAny { get; } = SchemaScripts.Render(
         """
         WITH firsts AS (
             SELECT DISTINCT ON (partition_key COLLATE "C") seq
@@ -54,24 +96,8 @@ internal sealed class OutboxSql(string schema)
             ORDER BY f.seq
             LIMIT $2
             FOR UPDATE OF m SKIP LOCKED
-        ), runs AS (
-            SELECT r.seq
-            FROM heads h
-            CROSS JOIN LATERAL (
-                SELECT o.seq, bool_or(o.available_at > now() OR o.dead_lettered_at IS NOT NULL) OVER (ORDER BY o.seq) AS blocked
-                FROM __SCHEMA__.outbox_messages o
-                WHERE o.partition_key COLLATE "C" = h.partition_key AND o.seq >= h.seq AND o.published_at IS NULL
-                ORDER BY o.seq
-                LIMIT $3
-            ) r
-            WHERE NOT r.blocked
         )
-        UPDATE __SCHEMA__.outbox_messages m
-        SET available_at = now() + $4, claimed_by = $1
-        FROM runs
-        WHERE m.seq = runs.seq
-        RETURNING m.seq, m.id, m.type, m.payload, m.partition_key, m.headers::text, m.enqueued_at, m.attempts + 1
-        """,
+        """ + ClaimRuns,
         schema);
 
     // $1 ids.

@@ -13,6 +13,9 @@ namespace CommerceKit.PostgreSql.Outbox;
 /// </summary>
 internal sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable
 {
+    // How many of the oldest unpublished messages the cheap claim looks at, at least.
+    private const int ClaimWindowRows = 1000;
+
     private readonly PostgreSqlDatabase _database;
     private readonly OutboxSql _sql;
     private readonly TimeProvider _timeProvider;
@@ -72,10 +75,21 @@ internal sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable
     public Task EnsureSchemaAsync(CancellationToken cancellationToken) =>
         _database.EnsureSchemaAsync(OutboxSql.Component, _sql.Schema, cancellationToken);
 
-    public override async ValueTask<IReadOnlyList<OutboxEnvelope>> ClaimAsync(OutboxClaim claim, CancellationToken cancellationToken) =>
-        await RunAsync(
-            _sql.Claim,
-            [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease],
+    public override async ValueTask<IReadOnlyList<OutboxEnvelope>> ClaimAsync(OutboxClaim claim, CancellationToken cancellationToken)
+    {
+        // The nearest heads first: cheap, and right whenever the oldest messages' keys are free. Only when none of
+        // them is (held by others, waiting for a retry, parked) are all keys' heads read, so no key waits behind them.
+        var window = Math.Max(ClaimWindowRows, claim.MaxKeys * 4);
+        var claimed = await ClaimWithAsync(_sql.ClaimNearest, [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease, window], cancellationToken).ConfigureAwait(false);
+        return claimed.Count > 0
+            ? claimed
+            : await ClaimWithAsync(_sql.ClaimAny, [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease], cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<IReadOnlyList<OutboxEnvelope>> ClaimWithAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
+        RunAsync(
+            sql,
+            parameters,
             static async (command, token) =>
             {
                 var claimed = new List<(long Seq, OutboxEnvelope Envelope)>();
@@ -91,7 +105,7 @@ internal sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable
                 // RETURNING has no order: the dispatcher publishes each key's messages in seq order.
                 return (IReadOnlyList<OutboxEnvelope>)[.. claimed.OrderBy(row => row.Seq).Select(row => row.Envelope)];
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public override async ValueTask MarkPublishedAsync(IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken) =>
         await ExecuteAsync(_sql.MarkPublished, [messageIds.ToArray()], cancellationToken).ConfigureAwait(false);
