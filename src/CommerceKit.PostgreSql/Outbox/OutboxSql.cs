@@ -66,9 +66,11 @@ internal sealed class OutboxSql(string schema)
     // $1 dispatcher, $2 max keys, $3 max messages per key, $4 lease, ($5 window).
     public string ClaimNearest { get; } = SchemaScripts.Render(
         """
-        WITH heads AS (
+        WITH nearest AS (
+            SELECT seq FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5
+        ), heads AS (
             SELECT m.seq, m.partition_key
-            FROM (SELECT seq FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5) w
+            FROM nearest w
             JOIN __SCHEMA__.outbox_messages m ON m.seq = w.seq
             WHERE m.published_at IS NULL AND m.dead_lettered_at IS NULL AND m.available_at <= now()
               AND NOT EXISTS (
@@ -78,7 +80,15 @@ internal sealed class OutboxSql(string schema)
             LIMIT $2
             FOR UPDATE OF m SKIP LOCKED
         )
-        """ + ClaimRuns,
+        """ + ClaimRuns.Replace("UPDATE __SCHEMA__", ", claimed AS (UPDATE __SCHEMA__", StringComparison.Ordinal).TrimEnd() + ")" +
+        """
+
+        SELECT * FROM claimed
+        UNION ALL
+        -- Nothing claimed although the window was full: free heads may wait beyond it (seq -1 says so).
+        SELECT -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        WHERE NOT EXISTS (SELECT 1 FROM claimed) AND (SELECT count(*) FROM nearest) >= $5
+        """,
         schema);
 
     public string ClaimAny { get; } = SchemaScripts.Render(

@@ -9,7 +9,8 @@ namespace CommerceKit.PostgreSql.Outbox;
 /// <summary>
 /// The outbox as rows of <c>outbox_messages</c>. An enqueue is one round trip: it locks its keys until the transaction
 /// ends (so a key's seq order is its commit order), inserts, and NOTIFYs, which PostgreSQL delivers on commit. A claim
-/// is one statement taking the keys' heads with <c>FOR UPDATE SKIP LOCKED</c> and a lease on the database clock.
+/// takes the keys' heads with <c>FOR UPDATE SKIP LOCKED</c> and a lease on the database clock, in one statement (two when
+/// the oldest messages' keys are all busy).
 /// </summary>
 internal sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable
 {
@@ -78,32 +79,42 @@ internal sealed class PostgreSqlOutboxStore : OutboxStore, IAsyncDisposable
     public override async ValueTask<IReadOnlyList<OutboxEnvelope>> ClaimAsync(OutboxClaim claim, CancellationToken cancellationToken)
     {
         // The nearest heads first: cheap, and right whenever the oldest messages' keys are free. Only when none of
-        // them is (held by others, waiting for a retry, parked) are all keys' heads read, so no key waits behind them.
+        // them is (held by others, waiting for a retry, parked) and more messages wait beyond them are all keys' heads
+        // read, so that no key waits behind them.
         var window = Math.Max(ClaimWindowRows, claim.MaxKeys * 4);
-        var claimed = await ClaimWithAsync(_sql.ClaimNearest, [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease, window], cancellationToken).ConfigureAwait(false);
-        return claimed.Count > 0
+        var (claimed, windowFull) = await ClaimWithAsync(
+            _sql.ClaimNearest, [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease, window], cancellationToken).ConfigureAwait(false);
+        return claimed.Count > 0 || !windowFull
             ? claimed
-            : await ClaimWithAsync(_sql.ClaimAny, [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease], cancellationToken).ConfigureAwait(false);
+            : (await ClaimWithAsync(_sql.ClaimAny, [claim.DispatcherId, claim.MaxKeys, claim.MaxMessagesPerKey, claim.Lease], cancellationToken).ConfigureAwait(false)).Claimed;
     }
 
-    private Task<IReadOnlyList<OutboxEnvelope>> ClaimWithAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
+    // The claimed messages in seq order, and whether the statement said free heads may wait beyond its window.
+    private Task<(IReadOnlyList<OutboxEnvelope> Claimed, bool WindowFull)> ClaimWithAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
         RunAsync(
             sql,
             parameters,
             static async (command, token) =>
             {
                 var claimed = new List<(long Seq, OutboxEnvelope Envelope)>();
+                var windowFull = false;
                 var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
+                        if (reader.GetInt64(0) < 0)
+                        {
+                            windowFull = true;
+                            continue;
+                        }
+
                         claimed.Add((reader.GetInt64(0), ReadEnvelope(reader, reader.GetInt32(7))));
                     }
                 }
 
                 // RETURNING has no order: the dispatcher publishes each key's messages in seq order.
-                return (IReadOnlyList<OutboxEnvelope>)[.. claimed.OrderBy(row => row.Seq).Select(row => row.Envelope)];
+                return ((IReadOnlyList<OutboxEnvelope>)[.. claimed.OrderBy(row => row.Seq).Select(row => row.Envelope)], windowFull);
             },
             cancellationToken);
 

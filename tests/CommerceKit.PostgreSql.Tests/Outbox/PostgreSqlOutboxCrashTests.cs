@@ -60,8 +60,8 @@ public sealed class PostgreSqlOutboxCrashTests(PostgreSqlServerFixture postgres)
         await Eventually.HoldsAsync(async () => await log.CountAsync() >= Total / 2, Deadline, "half published");
         await Eventually.HoldsAsync(async () => (await log.HeldByAsync(killed.ProcessId, unpublishedOnly: true)).Count > 0, Deadline, "the dispatcher to kill is publishing a claim");
         killed.Kill();
+        // What it still held at the kill (it may have finished that claim in between: then nothing).
         var held = await log.HeldByAsync(killed.ProcessId);
-        Assert.NotEmpty(held);
         await Eventually.HoldsAsync(async () => await log.CountAsync(distinct: true) == Total + 1, Deadline, "every message published");
         await Eventually.HoldsAsync(async () => (await writer.GetRequiredService<OutboxStore>().GetBacklogAsync(default)).PendingCount == 0, Deadline, "every message marked published");
 
