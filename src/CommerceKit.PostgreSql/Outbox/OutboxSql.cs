@@ -66,11 +66,9 @@ internal sealed class OutboxSql(string schema)
     // $1 dispatcher, $2 max keys, $3 max messages per key, $4 lease, ($5 window).
     public string ClaimNearest { get; } = SchemaScripts.Render(
         """
-        WITH nearest AS (
-            SELECT seq FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5
-        ), heads AS (
+        WITH heads AS (
             SELECT m.seq, m.partition_key
-            FROM nearest w
+            FROM (SELECT seq FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5) w
             JOIN __SCHEMA__.outbox_messages m ON m.seq = w.seq
             WHERE m.published_at IS NULL AND m.dead_lettered_at IS NULL AND m.available_at <= now()
               AND NOT EXISTS (
@@ -87,7 +85,8 @@ internal sealed class OutboxSql(string schema)
         UNION ALL
         -- Nothing claimed although the window was full: free heads may wait beyond it (seq -1 says so).
         SELECT -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-        WHERE NOT EXISTS (SELECT 1 FROM claimed) AND (SELECT count(*) FROM nearest) >= $5
+        WHERE NOT EXISTS (SELECT 1 FROM claimed)
+          AND (SELECT count(*) FROM (SELECT 1 FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5) w) >= $5
         """,
         schema);
 

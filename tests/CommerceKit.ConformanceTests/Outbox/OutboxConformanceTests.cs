@@ -206,7 +206,7 @@ public abstract class OutboxConformanceTests : BackendSuite<OutboxBackend>
     {
         var publisher = new RecordingPublisher();
         var outbox = Backend.CreateInstance(publisher).Outbox;
-        var notBefore = DateTimeOffset.UtcNow.AddSeconds(2);
+        var notBefore = DateTimeOffset.UtcNow.AddSeconds(3);
         await outbox.EnqueueAsync(Message(Key("a"), "later") with { NotBefore = notBefore });
         await outbox.EnqueueAsync(Message(Key("a"), "after"));
         await outbox.EnqueueAsync(Message(Key("b"), "now"));
