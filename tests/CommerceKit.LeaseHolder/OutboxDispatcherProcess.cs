@@ -14,6 +14,10 @@ internal static class OutboxDispatcherProcess
             {
                 o.ConnectionString = connectionString;
                 o.Schema = schema;
+
+                // Crash tests run several of these beside the other tests on two cores: a statement may wait, and a
+                // timed-out mark would publish again what the test expects only the killed dispatcher to repeat.
+                o.OperationTimeout = TimeSpan.FromSeconds(30);
             })
             .AddOutbox(outbox => outbox.UsePostgreSql().Configure(o =>
             {

@@ -45,7 +45,8 @@ public sealed class PostgreSqlOutboxCrashTests(PostgreSqlServerFixture postgres)
         await using var writer = Services(log.Schema, o => o.DispatcherEnabled = false);
         var outbox = writer.GetRequiredService<IOutbox>();
         await outbox.EnqueueAsync(Message("warm-up", 0));
-        var lease = TimeSpan.FromSeconds(5);
+        // Long enough that no surviving dispatcher's claim runs out on a loaded machine: only the killed one's may.
+        var lease = TimeSpan.FromSeconds(15);
         using var killed = await LeaseHolderProcess.StartAsync(Dispatcher(log.Schema, "killed", lease, mode: "slow"));
         using var second = await LeaseHolderProcess.StartAsync(Dispatcher(log.Schema, "second", lease));
         using var third = await LeaseHolderProcess.StartAsync(Dispatcher(log.Schema, "third", lease));
