@@ -83,10 +83,10 @@ internal sealed class OutboxSql(string schema)
 
         SELECT * FROM claimed
         UNION ALL
-        -- Nothing claimed although the window was full: free heads may wait beyond it (seq -1 says so).
+        -- Nothing claimed, and more messages wait than the window held: free heads may wait beyond it (seq -1 says so).
         SELECT -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         WHERE NOT EXISTS (SELECT 1 FROM claimed)
-          AND (SELECT count(*) FROM (SELECT 1 FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5) w) >= $5
+          AND (SELECT count(*) FROM (SELECT 1 FROM __SCHEMA__.outbox_messages WHERE published_at IS NULL ORDER BY seq LIMIT $5 + 1) w) > $5
         """,
         schema);
 
