@@ -22,7 +22,6 @@ internal sealed class InMemoryOutboxStore(TimeProvider timeProvider, string back
     public override ValueTask EnqueueAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Action[] subscribers;
         lock (_gate)
         {
             if (messages.FirstOrDefault(message => _entries.ContainsKey(message.Id)) is { } duplicate)
@@ -42,15 +41,9 @@ internal sealed class InMemoryOutboxStore(TimeProvider timeProvider, string back
 
                 pending.Add(entry);
             }
-
-            subscribers = [.. _subscribers];
         }
 
-        foreach (var subscriber in subscribers)
-        {
-            subscriber();
-        }
-
+        Wake();
         return ValueTask.CompletedTask;
     }
 

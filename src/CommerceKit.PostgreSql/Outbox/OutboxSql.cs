@@ -10,8 +10,6 @@ internal sealed class OutboxSql(string schema)
     /// <summary>The channel every enqueue NOTIFYs (with the schema as payload), delivered when it commits.</summary>
     public const string CommitChannel = "commercekit_outbox";
 
-    // The class id of the enqueue's per-key advisory locks ("OBX1"), apart from other users of advisory locks.
-    private const int KeyLockClass = 0x4F42_5831;
 
     private static readonly string Script = SchemaScripts.Load("Outbox/outbox.sql");
 
@@ -41,7 +39,8 @@ internal sealed class OutboxSql(string schema)
 
     // $1 partition keys: locked in order (no deadlock between two enqueues) until the transaction ends, so that two
     // transactions enqueueing for one key commit in seq order.
-    public string LockKeys { get; } = $"SELECT pg_advisory_xact_lock({KeyLockClass}, hashtext(k)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) keys";
+    // 1329748017 (0x4F425831, "OBX1") is the class id of these locks, apart from other users of advisory locks.
+    public string LockKeys { get; } = "SELECT pg_advisory_xact_lock(1329748017, hashtext(k)) FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) keys";
 
     // $1 ids, $2 types, $3 payloads, $4 keys, $5 headers (JSON), $6 not-before times (null for now): seq in array order.
     public string Insert { get; } = SchemaScripts.Render(

@@ -69,7 +69,9 @@ public sealed class OutboxTelemetryTests : IDisposable
         Activity[] spans;
         lock (_spans)
         {
-            spans = [.. _spans.Where(span => span.OperationName == "commercekit.outbox.publish")];
+            // Other tests publish in parallel: this test's publications are those linked to its enqueuing trace.
+            spans = [.. _spans.Where(span => span.OperationName == "commercekit.outbox.publish"
+                && span.Links.Any(link => link.Context.TraceId == enqueuing.TraceId))];
         }
 
         Assert.Equal(5, spans.Length);
