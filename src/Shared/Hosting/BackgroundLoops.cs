@@ -14,6 +14,9 @@ internal abstract class BackgroundLoops : IHostedService, IAsyncDisposable, IDis
     private readonly Lock _gate = new();
     private Task[]? _loops;
 
+    /// <summary>Cancelled when the loops are told to stop, for work the feature starts outside its loops.</summary>
+    public CancellationToken StoppingToken => _stopping.Token;
+
     /// <summary>Starts the loops unless they run already or were stopped.</summary>
     public void EnsureStarted()
     {
