@@ -1,5 +1,6 @@
 // Usage: CommerceKit.LeaseHolder <lock|idempotency|inventory|cache> <redis|postgresql> <configuration or connection string> <key prefix> <name> <lease ms>
 //        CommerceKit.LeaseHolder outbox postgresql <connection string> <schema> <dispatcher name> <lease ms> [stall|slow]
+//        CommerceKit.LeaseHolder saga postgresql <connection string> <schema> <hold|load> <saga id> <from> <count> <lease ms>
 //        CommerceKit.LeaseHolder stream-consumer <redis configuration> <postgresql connection string> <key prefix> <topic> <effects table>
 // Takes the lease of a lock (renewing it), claims an idempotency key in scope "holder" and starts an operation that
 // never ends, reserves one unit of the SKU <name> for <lease ms> (reservation id "holder-<name>"), or misses the cache
@@ -8,6 +9,7 @@
 // An outbox dispatcher publishes by inserting into <schema>.published_log (see OutboxLogPublisher) and prints
 // "acquired 1" once running; with "stall" it prints it after its first publish and then never returns from it, so its
 // claim is neither marked nor handed back; with "slow" each publish takes 5 ms more, so that a kill lands mid-claim.
+// A saga runner (see SagaRunnerProcess) runs LoggedSaga: "hold" holds one saga in its charge step, "load" runs many.
 // A stream consumer reads a batch of <topic> as member "doomed" of group "shipping", handles the first message (its
 // effect and inbox record commit together), prints "acquired 1" and never acknowledges it.
 using CommerceKit.Caching;
@@ -19,6 +21,11 @@ using Microsoft.Extensions.DependencyInjection;
 if (args is ["outbox", "postgresql", var outboxConnection, var schema, var dispatcher, var outboxLease, .. var rest])
 {
     return await OutboxDispatcherProcess.RunAsync(outboxConnection, schema, dispatcher, int.Parse(outboxLease, System.Globalization.CultureInfo.InvariantCulture), stall: rest is ["stall"], slow: rest is ["slow"]);
+}
+
+if (args is ["saga", "postgresql", var sagaConnection, var sagaSchema, var mode, var sagaId, var from, var count, var sagaLease])
+{
+    return await SagaRunnerProcess.RunAsync(sagaConnection, sagaSchema, mode, sagaId, Number(from), Number(count), Number(sagaLease));
 }
 
 if (args is ["stream-consumer", var redis, var postgres, var prefix, var topic, var effects])
@@ -84,3 +91,5 @@ await provider.GetRequiredService<IIdempotencyExecutor>().ExecuteAsync<int>(new 
     return 0;
 });
 return 1;
+
+static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
