@@ -13,7 +13,8 @@ public interface ISagaRunner
     /// <typeparam name="TState">Its state.</typeparam>
     /// <param name="sagaId">The saga's id (a valid key): starting the same id again is the same saga.</param>
     /// <param name="initialState">The state the first step sees.</param>
-    /// <param name="cancellationToken">Cancels the wait only: the saga goes on running.</param>
+    /// <param name="cancellationToken">Cancels the wait only: the saga goes on running (once it is persisted; a
+    /// cancellation before that starts nothing).</param>
     /// <returns>The outcome: <see cref="SagaStatus.Completed"/>, <see cref="SagaStatus.Compensated"/>,
     /// <see cref="SagaStatus.CompensationFailed"/> or <see cref="SagaStatus.Parked"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="sagaId"/> is invalid or belongs to a saga of another definition,

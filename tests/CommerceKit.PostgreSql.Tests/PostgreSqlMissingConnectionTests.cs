@@ -3,6 +3,7 @@ using CommerceKit.Idempotency;
 using CommerceKit.Inventory;
 using CommerceKit.Locking;
 using CommerceKit.Outbox;
+using CommerceKit.Sagas;
 using CommerceKit.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ namespace CommerceKit.PostgreSql.Tests;
 
 public sealed class PostgreSqlMissingConnectionTests : MissingConnectionTests
 {
-    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory", "outbox", "inbox"];
+    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory", "outbox", "inbox", "sagas"];
 
     protected override string ConnectionCall => "AddPostgreSql()";
 
@@ -37,6 +38,9 @@ public sealed class PostgreSqlMissingConnectionTests : MissingConnectionTests
             case "inbox":
                 commerceKit.AddInbox(inbox => inbox.UsePostgreSql());
                 return typeof(InboxStore);
+            case "sagas":
+                commerceKit.AddSagas(sagas => sagas.UsePostgreSql());
+                return typeof(SagaStore);
             default:
                 commerceKit.AddInventory(inventory => inventory.UsePostgreSql().Configure(o => o.SweepInterval = TimeSpan.FromMinutes(1)));
                 return typeof(InventoryStore);

@@ -64,13 +64,20 @@ internal sealed class SagaEngine : BackgroundLoops, ISagaRunner
         where TSaga : SagaDefinition<TState>
         where TState : class
     {
-        var started = await StartAsync<TSaga, TState>(sagaId, initialState, cancellationToken).ConfigureAwait(false);
+        var started = await StartCoreAsync<TSaga, TState>(sagaId, initialState, runInline: true, cancellationToken).ConfigureAwait(false);
         return started.IsRunning
             ? await WaitAsync(sagaId, cancellationToken).ConfigureAwait(false) ?? started
             : started;
     }
 
-    public async Task<SagaResult> StartAsync<TSaga, TState>(string sagaId, TState initialState, CancellationToken cancellationToken = default)
+    public Task<SagaResult> StartAsync<TSaga, TState>(string sagaId, TState initialState, CancellationToken cancellationToken = default)
+        where TSaga : SagaDefinition<TState>
+        where TState : class =>
+        StartCoreAsync<TSaga, TState>(sagaId, initialState, runInline: false, cancellationToken);
+
+    // A caller that waits for the outcome lends its own flow to the saga up to the first await (no thread hop); one
+    // that only starts it gets its answer at once, the saga running on the thread pool.
+    private async Task<SagaResult> StartCoreAsync<TSaga, TState>(string sagaId, TState initialState, bool runInline, CancellationToken cancellationToken)
         where TSaga : SagaDefinition<TState>
         where TState : class
     {
@@ -93,7 +100,7 @@ internal sealed class SagaEngine : BackgroundLoops, ISagaRunner
         var lease = await Store.CreateAsync(saga, _options.Lease, cancellationToken).ConfigureAwait(false);
         if (lease is not null)
         {
-            Launch(plan, lease, state);
+            Launch(plan, lease, state, runInline);
             return lease.Saga.ToResult();
         }
 
@@ -278,11 +285,11 @@ internal sealed class SagaEngine : BackgroundLoops, ISagaRunner
         }
 
         SagaLog.Resumed(Logger, saga.SagaId, saga.SagaName, saga.CurrentStep);
-        Launch(plan!, lease with { Saga = saga }, state!);
+        Launch(plan!, lease with { Saga = saga }, state!, runInline: false);
         return true;
     }
 
-    private void Launch(SagaPlan plan, SagaLease lease, object state)
+    private void Launch(SagaPlan plan, SagaLease lease, object state, bool runInline)
     {
         var execution = new SagaExecution(this, plan, lease, state);
         var sagaId = execution.SagaId;
@@ -293,11 +300,13 @@ internal sealed class SagaEngine : BackgroundLoops, ISagaRunner
             previous.LoseLease();
             return execution;
         });
-        _ = Task.Run(async () =>
+        _ = runInline ? RunAsync() : Task.Run(RunAsync);
+
+        async Task RunAsync()
         {
             await execution.RunAsync().ConfigureAwait(false);
             _running.TryRemove(new KeyValuePair<string, SagaExecution>(sagaId, execution));
-        });
+        }
     }
 
     private async Task RenewLeasesAsync(CancellationToken stoppingToken)

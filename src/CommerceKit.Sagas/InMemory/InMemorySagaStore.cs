@@ -73,7 +73,7 @@ internal sealed class InMemorySagaStore(TimeProvider timeProvider) : SagaStore("
                 FailedStep = saga.FailedStep,
                 Error = saga.Error,
                 State = saga.State,
-                Journal = [.. saga.Journal],
+                Journal = saga.Journal,
                 UpdatedAt = now,
             };
             _sagas[saga.SagaId] = entry with { Saga = stored, LeaseExpiresAt = stored.IsRunning ? now + lease : null };

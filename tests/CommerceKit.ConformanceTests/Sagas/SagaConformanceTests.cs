@@ -208,12 +208,22 @@ public abstract partial class SagaConformanceTests : BackendSuite<SagaBackend>
     public async Task A_cancelled_wait_leaves_the_saga_running_to_its_end()
     {
         var release = new TaskCompletionSource();
+        using var wait = new CancellationTokenSource();
         var script = new SagaScript
         {
-            Before = (call, token) => call.Step == "b" ? release.Task.WaitAsync(token) : Task.CompletedTask,
+            // The caller gives up while step b runs.
+            Before = (call, token) =>
+            {
+                if (call.Step != "b")
+                {
+                    return Task.CompletedTask;
+                }
+
+                wait.Cancel();
+                return release.Task.WaitAsync(token);
+            },
         };
         var runner = Backend.CreateInstance(script).Runner;
-        using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             runner.RunAsync<ScriptedSaga, ScriptState>(Id("waited"), new ScriptState(), wait.Token));
@@ -397,6 +407,33 @@ public abstract partial class SagaConformanceTests : BackendSuite<SagaBackend>
 
         var duplicate = Backend.CreateInstance(script, sagas: s => s.AddSaga<DuplicateStepSaga>());
         Assert.Equal("name", Assert.ThrowsAny<ArgumentException>(() => duplicate.Runner).ParamName);
+    }
+
+    [Fact]
+    public async Task An_instance_that_stops_hands_its_running_sagas_over_at_once_not_after_its_lease()
+    {
+        var stopping = new TaskCompletionSource();
+        var script = new SagaScript
+        {
+            Before = async (call, token) =>
+            {
+                if (call.Step == "b" && call.Instance == "instance-1")
+                {
+                    stopping.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+            },
+        };
+        var leaving = Backend.CreateInstance(script, options => options.Lease = TimeSpan.FromMinutes(5));
+        await leaving.Runner.StartAsync<ScriptedSaga, ScriptState>(Id("handed-over"), new ScriptState());
+        await stopping.Task.WaitAsync(Deadline);
+        var staying = Backend.CreateInstance(script);
+
+        await ((IAsyncDisposable)leaving.Services).DisposeAsync();
+        var result = await staying.Runner.WaitAsync(Id("handed-over")).WaitAsync(Deadline);
+
+        Assert.Equal(SagaStatus.Completed, result!.Status);
+        Assert.Equal(["instance-1", staying.Name], script.CallsOf(Id("handed-over"), "b").Select(call => call.Instance));
     }
 
     [Fact]

@@ -21,6 +21,8 @@ public interface IProductDatabase
 public interface IPaymentGateway
 {
     Task<Payment> ChargeAsync(long amountCents, string idempotencyKey, CancellationToken cancellationToken);
+
+    Task RefundAsync(string chargeIdempotencyKey, string idempotencyKey, CancellationToken cancellationToken);
 }
 
 public interface IOrders

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using CommerceKit.ConformanceTests.Sagas;
+using CommerceKit.Sagas;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CommerceKit.Tests.Sagas;
+
+/// <summary>What the runner does the same on every backend, checked in memory: options, metrics, a hosted start.</summary>
+public sealed class SagaEngineTests
+{
+    [Fact]
+    public async Task A_lease_renewed_no_sooner_than_it_runs_out_stops_the_host_at_start()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCommerceKit().AddSagas(sagas => sagas.Configure(o =>
+        {
+            o.Lease = TimeSpan.FromSeconds(10);
+            o.LeaseRenewalInterval = TimeSpan.FromSeconds(10);
+        }));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("LeaseRenewalInterval", error.Message);
+    }
+
+    [Fact]
+    public async Task A_definition_with_duplicate_step_names_stops_the_host_at_start()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(new SagaScript());
+        builder.Services.AddCommerceKit().AddSagas(sagas => sagas.AddSaga<DuplicateStepSaga>());
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => host.StartAsync());
+        Assert.Contains("'same'", error.Message);
+    }
+
+    [Fact]
+    public async Task Steps_retries_outcomes_and_sagas_by_status_are_measured()
+    {
+        var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meterListener) =>
+            {
+                if (instrument.Meter.Name == CommerceKitDiagnostics.MeterName && instrument.Name.StartsWith("commercekit.saga.", StringComparison.Ordinal))
+                {
+                    meterListener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, Tags(tags))));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, Tags(tags))));
+        listener.Start();
+
+        var services = new ServiceCollection().AddLogging()
+            .AddSingleton(new SagaScript()).AddSingleton(new InstanceName("metered")).AddScoped<AttemptScope>();
+        services.AddCommerceKit().AddSagas(sagas => sagas.AddSaga<MeteredSaga>().Configure(o =>
+        {
+            o.StepRetryDelay = TimeSpan.Zero;
+            o.MetricsInterval = TimeSpan.FromMilliseconds(50);
+        }));
+        await using var provider = services.BuildServiceProvider();
+        var runner = provider.GetRequiredService<ISagaRunner>();
+
+        await runner.RunAsync<MeteredSaga, ScriptState>("metered-1", new ScriptState { FailAt = "pay", FailTimes = 1 });
+        await runner.RunAsync<MeteredSaga, ScriptState>("metered-2", new ScriptState { FailPermanentlyAt = "pay" });
+        await Task.Delay(200);
+        listener.RecordObservableInstruments();
+
+        var mine = measurements.Where(m => (string?)m.Tags.GetValueOrDefault("commercekit.saga.name") == "metered").ToList();
+        Assert.Equal(4, mine.Count(m => m.Instrument == "commercekit.saga.step.duration" && (string?)m.Tags["commercekit.saga.outcome"] == "succeeded"));
+        Assert.Single(mine, m => m.Instrument == "commercekit.saga.step.duration" && (string?)m.Tags["commercekit.saga.step"] == "pay" && (string?)m.Tags["commercekit.saga.outcome"] == "failed");
+        Assert.Single(mine, m => m.Instrument == "commercekit.saga.step.retries" && (string?)m.Tags["commercekit.saga.step"] == "pay");
+        Assert.Equal(["Compensated", "Completed"], mine.Where(m => m.Instrument == "commercekit.saga.ended").Select(m => (string)m.Tags["commercekit.saga.outcome"]!).Order());
+        Assert.Contains(measurements, m => m.Instrument == "commercekit.saga.sagas" && (string?)m.Tags["commercekit.saga.status"] == "Completed" && m.Value >= 1);
+    }
+
+    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var result = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            result[tag.Key] = tag.Value;
+        }
+
+        return result;
+    }
+
+    /// <summary>A definition only this test uses, so that its measurements are its own.</summary>
+    private sealed class MeteredSaga : SagaDefinition<ScriptState>
+    {
+        public override string Name => "metered";
+
+        protected override void Configure(ISagaBuilder<ScriptState> saga) => saga
+            .Step("reserve", (context, token) => SagaScript.RunAsync(context, false, token), (context, token) => SagaScript.RunAsync(context, true, token))
+            .Step("pay", (context, token) => SagaScript.RunAsync(context, false, token));
+    }
+}
