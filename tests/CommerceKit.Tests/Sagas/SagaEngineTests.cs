@@ -79,6 +79,27 @@ public sealed class SagaEngineTests
         Assert.Contains(measurements, m => m.Instrument == "commercekit.saga.sagas" && (string?)m.Tags["commercekit.saga.status"] == "Completed" && m.Value >= 1);
     }
 
+    [Fact]
+    public async Task A_timeout_that_fires_after_a_step_that_ignores_it_has_finished_is_ignored()
+    {
+        var script = new SagaScript
+        {
+            // The step ignores its token and finishes after its timeout fired: its success stands, with one attempt.
+            Before = (call, _) => call.Step == "b" ? Task.Delay(400, CancellationToken.None) : Task.CompletedTask,
+        };
+        var services = new ServiceCollection().AddLogging()
+            .AddSingleton(script).AddSingleton(new InstanceName("late")).AddScoped<AttemptScope>();
+        services.AddCommerceKit().AddSagas(sagas => sagas.AddSaga<ScriptedSaga>().Configure(o => o.StepTimeout = TimeSpan.FromMilliseconds(100)));
+        await using var provider = services.BuildServiceProvider();
+        var runner = provider.GetRequiredService<ISagaRunner>();
+
+        var result = await runner.RunAsync<ScriptedSaga, ScriptState>("late-1", new ScriptState());
+
+        Assert.Equal(SagaStatus.Completed, result.Status);
+        Assert.Single(script.CallsOf("late-1", "b"));
+        Assert.Equal((SagaStepStatus.Succeeded, 1), ((await runner.GetAsync("late-1"))!.Journal[1].Status, (await runner.GetAsync("late-1"))!.Journal[1].Attempts));
+    }
+
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var result = new Dictionary<string, object?>();
