@@ -1,0 +1,189 @@
+using System.Threading.Channels;
+using CommerceKit.Shared.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CommerceKit.Notifications.Engine;
+
+/// <summary>
+/// This instance's sender: a pump claims due notifications from the store into two bounded queues (transactional
+/// first), and workers send from them with weighted fairness, so a promotional flood neither delays an order
+/// confirmation by more than a few sends nor starves itself. Started by the host or on the dispatcher's first use.
+/// </summary>
+internal sealed class NotificationSender : BackgroundLoops
+{
+    private readonly NotificationStore _store;
+    private readonly NotificationDelivery _delivery;
+    private readonly NotificationOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Channel<QueuedNotification> _transactional;
+    private readonly Channel<QueuedNotification> _promotional;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private IDisposable? _subscription;
+
+    public NotificationSender(
+        NotificationStore store,
+        NotificationDelivery delivery,
+        IOptions<NotificationOptions> options,
+        TimeProvider timeProvider,
+        ILogger<NotificationSender>? logger = null)
+    {
+        _store = store;
+        _delivery = delivery;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger ?? NullLogger<NotificationSender>.Instance;
+        _transactional = Channel.CreateBounded<QueuedNotification>(_options.QueueCapacity);
+        _promotional = Channel.CreateBounded<QueuedNotification>(_options.QueueCapacity);
+    }
+
+    protected override bool ShouldStart() => _options.SenderEnabled;
+
+    protected override void OnStarting() => _subscription = _store.SubscribeToEnqueues(Wake);
+
+    protected override void OnStopping()
+    {
+        _subscription?.Dispose();
+        NotificationTelemetry.Forget(this);
+    }
+
+    protected override IEnumerable<Func<CancellationToken, Task>> Loops() =>
+        [PumpAsync, .. Enumerable.Range(0, _options.MaxConcurrency).Select(_ => (Func<CancellationToken, Task>)SendAsync), ReportDepthAsync];
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already woken.
+            }
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Transactional first: its queue is filled before any promotion is claimed.
+                var claimed = await FillAsync(_transactional, NotificationCategory.Transactional, stoppingToken).ConfigureAwait(false)
+                    + await FillAsync(_promotional, NotificationCategory.Promotional, stoppingToken).ConfigureAwait(false);
+                if (claimed > 0)
+                {
+                    continue;
+                }
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                NotificationLog.SenderFailed(_logger, "claim", _options.PollInterval, exception);
+            }
+
+            await ((Task)_wake.WaitAsync(_options.PollInterval, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task<int> FillAsync(Channel<QueuedNotification> queue, NotificationCategory category, CancellationToken stoppingToken)
+    {
+        var room = _options.QueueCapacity - queue.Reader.Count;
+        if (room <= 0)
+        {
+            return 0;
+        }
+
+        var claimed = await _store.ClaimDueAsync(category, room, _options.Lease, stoppingToken).ConfigureAwait(false);
+        foreach (var notification in claimed)
+        {
+            await queue.Writer.WriteAsync(notification, stoppingToken).ConfigureAwait(false);
+        }
+
+        return claimed.Count;
+    }
+
+    private async Task SendAsync(CancellationToken stoppingToken)
+    {
+        var transactionalInARow = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueuedNotification? next = null;
+            if (transactionalInARow < _options.TransactionalWeight && _transactional.Reader.TryRead(out next))
+            {
+                transactionalInARow++;
+            }
+            else if (_promotional.Reader.TryRead(out next) || _transactional.Reader.TryRead(out next))
+            {
+                transactionalInARow = 0;
+            }
+
+            if (next is null)
+            {
+                await ((Task)Task.WhenAny(
+                    _transactional.Reader.WaitToReadAsync(stoppingToken).AsTask(),
+                    _promotional.Reader.WaitToReadAsync(stoppingToken).AsTask())).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            // A taken notification leaves room in its queue: the pump may claim more.
+            Wake();
+            await SendOneAsync(next, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendOneAsync(QueuedNotification notification, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var outcome = await _delivery.SendAsync(notification, stoppingToken).ConfigureAwait(false);
+            await _store.CompleteAsync(notification.NotificationId, outcome.State, outcome.SentBy, outcome.ProviderMessageId, outcome.Attempts, CancellationToken.None)
+                .ConfigureAwait(false);
+            if (outcome.State == NotificationState.Sent)
+            {
+                NotificationTelemetry.SendLatency.Record(
+                    Math.Max(0, (_timeProvider.GetUtcNow() - notification.DueAt).TotalSeconds),
+                    new(CommerceKitDiagnostics.BackendTagName, _store.BackendName),
+                    new(NotificationTelemetry.CategoryTag, notification.Category.ToString()));
+            }
+            else if (NotificationTelemetry.DeadLettered.Enabled)
+            {
+                NotificationTelemetry.DeadLettered.Add(
+                    1, new(CommerceKitDiagnostics.BackendTagName, _store.BackendName), new(NotificationTelemetry.CategoryTag, notification.Category.ToString()));
+            }
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Not recorded: its lease runs out and it is sent again (providers get the same de-duplication id).
+            NotificationLog.SenderFailed(_logger, "send", _options.Lease, exception);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the lease runs out and another instance sends it.
+        }
+    }
+
+    private async Task ReportDepthAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var category in (NotificationCategory[])[NotificationCategory.Transactional, NotificationCategory.Promotional])
+                {
+                    NotificationTelemetry.ReportPending(this, _store.BackendName, category, await _store.CountPendingAsync(category, stoppingToken).ConfigureAwait(false));
+                }
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                NotificationLog.SenderFailed(_logger, "metrics", _options.MetricsInterval, exception);
+            }
+
+            await Task.Delay(_options.MetricsInterval, _timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}
