@@ -22,6 +22,7 @@ internal sealed class NotificationSender : BackgroundLoops
     private readonly Channel<QueuedNotification> _promotional;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private IDisposable? _subscription;
+    private int _promotionsInFlight;
 
     public NotificationSender(
         NotificationStore store,
@@ -90,6 +91,11 @@ internal sealed class NotificationSender : BackgroundLoops
         }
     }
 
+    // A quarter of the senders (at least one) never send promotions, so slow promotional providers cannot hold every
+    // sender while an order confirmation waits.
+    private bool MayTakePromotion() =>
+        Volatile.Read(ref _promotionsInFlight) < _options.MaxConcurrency - Math.Max(1, _options.MaxConcurrency / 4) || _options.MaxConcurrency == 1;
+
     private async Task<int> FillAsync(Channel<QueuedNotification> queue, NotificationCategory category, CancellationToken stoppingToken)
     {
         var room = _options.QueueCapacity - queue.Reader.Count;
@@ -117,22 +123,40 @@ internal sealed class NotificationSender : BackgroundLoops
             {
                 transactionalInARow++;
             }
-            else if (_promotional.Reader.TryRead(out next) || _transactional.Reader.TryRead(out next))
+            else if ((MayTakePromotion() && _promotional.Reader.TryRead(out next)) || _transactional.Reader.TryRead(out next))
             {
                 transactionalInARow = 0;
             }
 
             if (next is null)
             {
+                // A sender held back from promotions looks again shortly, when one in flight may have ended.
                 await ((Task)Task.WhenAny(
                     _transactional.Reader.WaitToReadAsync(stoppingToken).AsTask(),
-                    _promotional.Reader.WaitToReadAsync(stoppingToken).AsTask())).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    MayTakePromotion() ? _promotional.Reader.WaitToReadAsync(stoppingToken).AsTask() : Task.Delay(20, stoppingToken)))
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
 
             // A taken notification leaves room in its queue: the pump may claim more.
             Wake();
-            await SendOneAsync(next, stoppingToken).ConfigureAwait(false);
+            var promotional = next.Category == NotificationCategory.Promotional;
+            if (promotional)
+            {
+                Interlocked.Increment(ref _promotionsInFlight);
+            }
+
+            try
+            {
+                await SendOneAsync(next, stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (promotional)
+                {
+                    Interlocked.Decrement(ref _promotionsInFlight);
+                }
+            }
         }
     }
 
