@@ -2,6 +2,7 @@ using CommerceKit.ConformanceTests.Setup;
 using CommerceKit.Idempotency;
 using CommerceKit.Inventory;
 using CommerceKit.Locking;
+using CommerceKit.Notifications;
 using CommerceKit.Outbox;
 using CommerceKit.Sagas;
 using CommerceKit.RateLimiting;
@@ -11,7 +12,7 @@ namespace CommerceKit.PostgreSql.Tests;
 
 public sealed class PostgreSqlMissingConnectionTests : MissingConnectionTests
 {
-    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory", "outbox", "inbox", "sagas"];
+    public override IEnumerable<string> Features => ["locking", "rate-limiting", "idempotency", "inventory", "outbox", "inbox", "sagas", "notifications"];
 
     protected override string ConnectionCall => "AddPostgreSql()";
 
@@ -38,6 +39,9 @@ public sealed class PostgreSqlMissingConnectionTests : MissingConnectionTests
             case "inbox":
                 commerceKit.AddInbox(inbox => inbox.UsePostgreSql());
                 return typeof(InboxStore);
+            case "notifications":
+                commerceKit.AddNotifications(notifications => notifications.UsePostgreSql());
+                return typeof(NotificationStore);
             case "sagas":
                 commerceKit.AddSagas(sagas => sagas.UsePostgreSql());
                 return typeof(SagaStore);

@@ -44,6 +44,8 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
         _idempotency = idempotency;
         _options = options.Value;
         _timeProvider = timeProvider;
+        // Resolving the dispatcher starts this instance's sender, with or without a host.
+        _sender.EnsureStarted();
         _promotionalLimit = _options.PromotionalLimit > 0
             ? rateLimiters.CreatePartitionedLimiter<string>(
                 "notifications-promotional", new FixedWindowPolicy(_options.PromotionalLimit, _options.PromotionalLimitWindow), recipientId => recipientId)
@@ -53,7 +55,6 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
     public async ValueTask<DispatchResult> SendAsync(NotificationRequest request, CancellationToken cancellationToken = default)
     {
         var sendAtZone = Validate(request);
-        _sender.EnsureStarted();
         if (request.DedupKey is null)
         {
             return await AcceptAsync(request, sendAtZone, cancellationToken).ConfigureAwait(false);
@@ -61,10 +62,26 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
 
         // Only an accepted notification is remembered under its key: a suppressed, limited or rejected one may be sent
         // again with the same key once the reason is gone.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AcceptOnceAsync(request, sendAtZone, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IdempotencyKeyInUseException) when (attempt < 50)
+            {
+                // The same key is being accepted right now (elsewhere): it is a duplicate once that is done.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<DispatchResult> AcceptOnceAsync(NotificationRequest request, TimeZoneInfo? sendAtZone, CancellationToken cancellationToken)
+    {
         try
         {
             var accepted = await _idempotency.ExecuteAsync(
-                new IdempotencyKey(DedupScope, request.DedupKey),
+                new IdempotencyKey(DedupScope, request.DedupKey!),
                 "notification",
                 async (_, token) =>
                 {
@@ -162,6 +179,9 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
                 })],
             },
             cancellationToken).ConfigureAwait(false);
+
+        // This instance's sender learns of it at once; others find it when they next poll.
+        _sender.Wake();
         return new DispatchResult(DispatchOutcome.Accepted, notificationId);
     }
 

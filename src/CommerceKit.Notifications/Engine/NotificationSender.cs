@@ -53,7 +53,8 @@ internal sealed class NotificationSender : BackgroundLoops
     protected override IEnumerable<Func<CancellationToken, Task>> Loops() =>
         [PumpAsync, .. Enumerable.Range(0, _options.MaxConcurrency).Select(_ => (Func<CancellationToken, Task>)SendAsync), ReportDepthAsync];
 
-    private void Wake()
+    /// <summary>Wakes the pump: a notification was accepted here, or a queue has room again.</summary>
+    public void Wake()
     {
         if (_wake.CurrentCount == 0)
         {
