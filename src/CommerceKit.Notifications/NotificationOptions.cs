@@ -76,6 +76,19 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The length of digest windows, counted from the recipient's local midnight.</summary>
+    /// <value>The default value is 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan DigestWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// An item accepted this close to the end of its digest window joins the next one, so that instances whose clocks
+    /// differ by less never add to a window being closed.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DigestMargin { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the queue-depth gauges are refreshed.</summary>
     /// <value>The default value is 10 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]

@@ -29,6 +29,12 @@ public sealed record NotificationRequest
     /// <summary>When to send it, as a local time in <see cref="TimeZone"/> (or the recipient's); <see langword="null"/> for now.</summary>
     public DateTime? SendAt { get; init; }
 
+    /// <summary>
+    /// Batches promotional notifications with this key: those accepted for one recipient within one digest window
+    /// (aligned to the recipient's local midnight) are sent as one message when the window closes.
+    /// </summary>
+    public string? DigestKey { get; init; }
+
     /// <summary>The IANA time zone of <see cref="SendAt"/>; <see langword="null"/> for the recipient's.</summary>
     public string? TimeZone { get; init; }
 }

@@ -82,6 +82,29 @@ public abstract class NotificationStore
     /// <returns>How many are pending.</returns>
     public abstract ValueTask<long> CountPendingAsync(NotificationCategory category, CancellationToken cancellationToken);
 
+    /// <summary>Keeps a promotional notification in its digest window until the window closes.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when it is kept.</returns>
+    public abstract ValueTask AddToDigestAsync(DigestItem item, CancellationToken cancellationToken);
+
+    /// <summary>Reads digest windows that have closed (their end passed on the backend's clock) and still hold items.</summary>
+    /// <param name="maxCount">At most this many windows.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The windows, each with its items in acceptance order.</returns>
+    public abstract ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes a window into one notification, all or nothing: removes exactly <paramref name="window"/>'s items and
+    /// keeps <paramref name="digest"/> pending, or, when any of those items is gone already (another instance closed the
+    /// window), changes nothing. So each window is closed by one writer, and no item is lost or sent twice.
+    /// </summary>
+    /// <param name="window">The window as read.</param>
+    /// <param name="digest">The notification made of its items.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether this call closed the window.</returns>
+    public abstract ValueTask<bool> CloseDigestAsync(DigestWindow window, QueuedNotification digest, CancellationToken cancellationToken);
+
     /// <summary>
     /// Calls <paramref name="onEnqueued"/> soon after any instance accepts a notification, so senders wake without
     /// polling. The default tells nothing: senders then poll.

@@ -152,6 +152,11 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
             return new DispatchResult(DispatchOutcome.Suppressed, Reason: $"Recipient '{recipient.Id}' unsubscribed or opted out of {request.Category.ToString().ToLowerInvariant()} notifications on {string.Join(", ", reachable)}.");
         }
 
+        if (request.DigestKey is not null)
+        {
+            return await AddToDigestAsync(request, recipient, zone, usable, cancellationToken).ConfigureAwait(false);
+        }
+
         if (request.Category == NotificationCategory.Promotional && _promotionalLimit is not null)
         {
             using var lease = await _promotionalLimit.AcquireAsync(recipient.Id, 1, cancellationToken).ConfigureAwait(false);
@@ -172,11 +177,7 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
                 RecipientId = recipient.Id,
                 Category = request.Category,
                 DueAt = DueAt(request, sendAtZone ?? zone, recipient.QuietHours, zone),
-                Deliveries = [.. usable.Select(channel =>
-                {
-                    var (subject, body) = _renderer.Render(request.TemplateId, channel, request.Data);
-                    return new RenderedNotification(notificationId, recipient.Id, channel, recipient.Addresses[channel], request.Category, subject, body);
-                })],
+                Deliveries = Render(request, recipient, usable, notificationId),
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -184,6 +185,32 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
         _sender.Wake();
         return new DispatchResult(DispatchOutcome.Accepted, notificationId);
     }
+
+    // A digest item waits for its window to close; the digest, one message, is what counts against no limit.
+    private async Task<DispatchResult> AddToDigestAsync(
+        NotificationRequest request, Recipient recipient, TimeZoneInfo zone, List<NotificationChannel> usable, CancellationToken cancellationToken)
+    {
+        var windowEnd = DigestWindows.End(_timeProvider.GetUtcNow(), _options.DigestMargin, _options.DigestWindow, zone);
+        var digestId = DigestWindows.NotificationId(recipient.Id, request.DigestKey!, windowEnd);
+        await _store.AddToDigestAsync(
+            new DigestItem
+            {
+                ItemId = Guid.CreateVersion7().ToString("N"),
+                RecipientId = recipient.Id,
+                DigestKey = request.DigestKey!,
+                WindowEnd = windowEnd,
+                Deliveries = Render(request, recipient, usable, digestId),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new DispatchResult(DispatchOutcome.Accepted, digestId);
+    }
+
+    private List<RenderedNotification> Render(NotificationRequest request, Recipient recipient, List<NotificationChannel> usable, string notificationId) =>
+        [.. usable.Select(channel =>
+        {
+            var (subject, body) = _renderer.Render(request.TemplateId, channel, request.Data);
+            return new RenderedNotification(notificationId, recipient.Id, channel, recipient.Addresses[channel], request.Category, subject, body);
+        })];
 
     private bool OptedOut(Recipient recipient, NotificationChannel channel, NotificationCategory category) =>
         recipient.PromotionalOptOuts.Contains(channel)
@@ -226,6 +253,15 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
         if (request.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out zone))
         {
             throw new ArgumentException($"Time zone '{request.TimeZone}' is not a known IANA time zone.", nameof(request));
+        }
+
+        if (request.DigestKey is not null)
+        {
+            KeyGuard.ThrowIfInvalid(request.DigestKey, nameof(request));
+            if (request.Category != NotificationCategory.Promotional || request.SendAt is not null)
+            {
+                throw new ArgumentException("Only promotional notifications without a send time can go into a digest.", nameof(request));
+            }
         }
 
         if (request.SendAt is { Kind: not DateTimeKind.Unspecified })

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CommerceKit.Notifications.Scheduling;
 using CommerceKit.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -51,7 +52,7 @@ internal sealed class NotificationSender : BackgroundLoops
     }
 
     protected override IEnumerable<Func<CancellationToken, Task>> Loops() =>
-        [PumpAsync, .. Enumerable.Range(0, _options.MaxConcurrency).Select(_ => (Func<CancellationToken, Task>)SendAsync), ReportDepthAsync];
+        [PumpAsync, .. Enumerable.Range(0, _options.MaxConcurrency).Select(_ => (Func<CancellationToken, Task>)SendAsync), CloseDigestsAsync, ReportDepthAsync];
 
     /// <summary>Wakes the pump: a notification was accepted here, or a queue has room again.</summary>
     public void Wake()
@@ -189,6 +190,27 @@ internal sealed class NotificationSender : BackgroundLoops
         catch (OperationCanceledException)
         {
             // Stopping: the lease runs out and another instance sends it.
+        }
+    }
+
+    // Closes digest windows that ended into one notification each; instances racing for a window close it once.
+    private async Task CloseDigestsAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var window in await _store.GetDueDigestsAsync(100, stoppingToken).ConfigureAwait(false))
+                {
+                    await _store.CloseDigestAsync(window, DigestWindows.Compose(window, _timeProvider.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                NotificationLog.SenderFailed(_logger, "digests", _options.PollInterval, exception);
+            }
+
+            await Task.Delay(_options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

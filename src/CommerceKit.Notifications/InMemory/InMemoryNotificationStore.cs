@@ -16,6 +16,7 @@ internal sealed class InMemoryNotificationStore(TimeProvider timeProvider) : Not
     };
 
     private readonly PriorityQueue<Stored, DateTimeOffset> _leases = new();
+    private readonly Dictionary<(string RecipientId, string DigestKey, DateTimeOffset WindowEnd), List<DigestItem>> _digests = [];
     private readonly List<Action> _subscribers = [];
     private long _sequence;
 
@@ -158,6 +159,61 @@ internal sealed class InMemoryNotificationStore(TimeProvider timeProvider) : Not
         {
             return ValueTask.FromResult((long)_notifications.Values.Count(stored => stored.State == NotificationState.Pending && stored.Notification.Category == category));
         }
+    }
+
+    public override ValueTask AddToDigestAsync(DigestItem item, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var key = (item.RecipientId, item.DigestKey, item.WindowEnd);
+            if (!_digests.TryGetValue(key, out var items))
+            {
+                _digests[key] = items = [];
+            }
+
+            items.Add(item);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            IReadOnlyList<DigestWindow> due = [.. _digests
+                .Where(entry => entry.Key.WindowEnd <= now && entry.Value.Count > 0)
+                .OrderBy(entry => entry.Key.WindowEnd)
+                .Take(maxCount)
+                .Select(entry => new DigestWindow(entry.Key.RecipientId, entry.Key.DigestKey, entry.Key.WindowEnd, [.. entry.Value]))];
+            return ValueTask.FromResult(due);
+        }
+    }
+
+    public override async ValueTask<bool> CloseDigestAsync(DigestWindow window, QueuedNotification digest, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var key = (window.RecipientId, window.DigestKey, window.WindowEnd);
+            var ids = window.Items.Select(item => item.ItemId).ToHashSet(StringComparer.Ordinal);
+            if (!_digests.TryGetValue(key, out var items) || items.Count(item => ids.Contains(item.ItemId)) != ids.Count || _notifications.ContainsKey(digest.NotificationId))
+            {
+                return false;
+            }
+
+            items.RemoveAll(item => ids.Contains(item.ItemId));
+            if (items.Count == 0)
+            {
+                _digests.Remove(key);
+            }
+        }
+
+        await EnqueueAsync(digest, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public override IDisposable SubscribeToEnqueues(Action onEnqueued)

@@ -26,10 +26,7 @@ internal sealed class PostgreSqlNotificationStore : NotificationStore
     public override async ValueTask EnqueueAsync(QueuedNotification notification, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.Enqueue,
-            [
-                notification.NotificationId, notification.RecipientId, Text(notification.Category), notification.DueAt.ToUniversalTime(),
-                JsonSerializer.Serialize([.. notification.Deliveries], NotificationJson.Default.RenderedNotificationArray),
-            ],
+            Parameters(notification),
             static (command, token) => command.ExecuteNonQueryAsync(token),
             cancellationToken).ConfigureAwait(false);
 
@@ -92,6 +89,89 @@ internal sealed class PostgreSqlNotificationStore : NotificationStore
     public override async ValueTask<long> CountPendingAsync(NotificationCategory category, CancellationToken cancellationToken) =>
         await RunAsync(_sql.CountPending, [Text(category)], static async (command, token) => (long)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!, cancellationToken)
             .ConfigureAwait(false);
+
+    public override async ValueTask AddToDigestAsync(DigestItem item, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.AddToDigest,
+            [item.ItemId, item.RecipientId, item.DigestKey, item.WindowEnd.ToUniversalTime(), JsonSerializer.Serialize([.. item.Deliveries], NotificationJson.Default.RenderedNotificationArray)],
+            static (command, token) => command.ExecuteNonQueryAsync(token),
+            cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.DueDigests,
+            [maxCount],
+            static async (command, token) =>
+            {
+                var items = new List<DigestItem>();
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        items.Add(new DigestItem
+                        {
+                            RecipientId = reader.GetString(0),
+                            DigestKey = reader.GetString(1),
+                            WindowEnd = reader.GetFieldValue<DateTimeOffset>(2),
+                            ItemId = reader.GetString(3),
+                            Deliveries = JsonSerializer.Deserialize(reader.GetString(4), NotificationJson.Default.RenderedNotificationArray) ?? [],
+                        });
+                    }
+                }
+
+                return (IReadOnlyList<DigestWindow>)[.. items
+                    .GroupBy(item => (item.RecipientId, item.DigestKey, item.WindowEnd))
+                    .Select(window => new DigestWindow(window.Key.RecipientId, window.Key.DigestKey, window.Key.WindowEnd, [.. window]))];
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    // One transaction: the window's items as read are removed and the digest is queued, or (another instance closed
+    // the window first, so some are gone) nothing changes.
+    public override async ValueTask<bool> CloseDigestAsync(DigestWindow window, QueuedNotification digest, CancellationToken cancellationToken)
+    {
+        await _database.EnsureSchemaAsync(NotificationSql.Component, _sql.Schema, cancellationToken).ConfigureAwait(false);
+        return await _database.ExecuteAsync(
+            static async (connection, state, token) =>
+            {
+                var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var removed = await ExecuteAsync(connection, transaction, state.Sql.DeleteDigestItems, token, (object)state.Window.Items.Select(item => item.ItemId).ToArray()).ConfigureAwait(false);
+                    if (removed != state.Window.Items.Count
+                        || await ExecuteAsync(connection, transaction, state.Sql.EnqueueOnce, token, Parameters(state.Digest)).ConfigureAwait(false) != 1)
+                    {
+                        await transaction.RollbackAsync(token).ConfigureAwait(false);
+                        return false;
+                    }
+
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                    return true;
+                }
+            },
+            (Sql: _sql, Window: window, Digest: digest),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static object[] Parameters(QueuedNotification notification) =>
+    [
+        notification.NotificationId, notification.RecipientId, Text(notification.Category), notification.DueAt.ToUniversalTime(),
+        JsonSerializer.Serialize([.. notification.Deliveries], NotificationJson.Default.RenderedNotificationArray),
+    ];
 
     private Task<IReadOnlyList<NotificationStatus>> ReadStatusesAsync(string sql, object[] parameters, CancellationToken cancellationToken) =>
         RunAsync(

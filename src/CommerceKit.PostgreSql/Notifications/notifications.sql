@@ -20,3 +20,15 @@ CREATE TABLE IF NOT EXISTS __SCHEMA__.notifications (
 -- Claims read each category's pending notifications earliest due first; operators list dead letters.
 CREATE INDEX IF NOT EXISTS notifications_pending_due ON __SCHEMA__.notifications (category, due_at) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS notifications_dead_lettered ON __SCHEMA__.notifications (ended_at) WHERE state = 'dead_lettered';
+
+-- Promotional notifications waiting for their digest window to close (seq: acceptance order).
+CREATE TABLE IF NOT EXISTS __SCHEMA__.notification_digest_items (
+    item_id      text        PRIMARY KEY,
+    seq          bigint      GENERATED ALWAYS AS IDENTITY,
+    recipient_id text        NOT NULL,
+    digest_key   text        NOT NULL,
+    window_end   timestamptz NOT NULL,
+    deliveries   jsonb       NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS notification_digest_items_window ON __SCHEMA__.notification_digest_items (window_end);

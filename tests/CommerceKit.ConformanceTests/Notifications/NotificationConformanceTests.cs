@@ -244,6 +244,43 @@ public abstract class NotificationConformanceTests : BackendSuite<NotificationBa
         Assert.True(primary.CallCount < accepted.Count * 2, $"the open circuit spared the primary: {primary.CallCount} calls for {accepted.Count} messages");
     }
 
+    [Fact]
+    public async Task Five_hundred_promotions_with_one_digest_key_become_one_message_when_the_window_closes_on_two_instances()
+    {
+        var push = new TestProvider("push", NotificationChannel.Push);
+        NotificationInstance[] instances =
+        [
+            Backend.CreateInstance(_recipients, [push], Digests),
+            Backend.CreateInstance(_recipients, [push], Digests),
+        ];
+        _recipients.Add(Id("dig"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 500).Select(n => instances[n % 2].Dispatcher.SendAsync(Promotion(Id("dig")) with
+        {
+            Channels = [NotificationChannel.Push],
+            DigestKey = "price-drops",
+            Data = new Dictionary<string, string> { ["offer"] = $"offer {n}" },
+        }).AsTask()));
+
+        Assert.All(results, result => Assert.Equal(DispatchOutcome.Accepted, result.Outcome));
+        var digestIds = results.Select(result => result.NotificationId).Distinct().ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(push.Sent.Count >= digestIds.Count), Deadline, "the digests sent");
+        await Task.Delay(1500);
+
+        // One message per window the burst touched (one, unless it straddled a window's end), holding every offer once.
+        Assert.Equal(digestIds.Order(), push.Sent.Select(sent => sent.NotificationId).Order());
+        var lines = push.Sent.SelectMany(sent => sent.Body.Split('\n')).ToList();
+        Assert.Equal(Enumerable.Range(0, 500).Select(n => $"offer {n} today only.").Order(), lines.Order());
+        Assert.True(digestIds.Count <= 2, $"{digestIds.Count} windows");
+    }
+
+    private static void Digests(NotificationOptions options)
+    {
+        options.DigestWindow = TimeSpan.FromSeconds(3);
+        options.DigestMargin = TimeSpan.FromMilliseconds(200);
+        options.PromotionalLimit = 0;
+    }
+
     private static NotificationRequest Order(string recipientId, string orderId) => new()
     {
         RecipientId = recipientId,
