@@ -4,8 +4,8 @@ namespace CommerceKit.Idempotency;
 public enum IdempotencyErrorPolicy
 {
     /// <summary>
-    /// Final outcomes (2xx to 4xx, and every value an operation returns) are stored; a server error (5xx) releases the
-    /// key, so the client's retry runs the operation again. The IETF draft's and most APIs' choice.
+    /// Final outcomes (2xx to 4xx, and every value an operation returns) are stored; a server error (5xx) or a 429 Too
+    /// Many Requests releases the key, so the client's retry runs the operation again. The IETF draft's and most APIs' choice.
     /// </summary>
     ReleaseServerErrors,
 

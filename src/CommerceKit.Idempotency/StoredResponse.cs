@@ -43,6 +43,12 @@ public sealed class StoredResponse
     /// <summary>Whether the status is a server error (5xx), which by default releases the key instead of being stored.</summary>
     public bool IsServerError => StatusCode >= 500;
 
+    /// <summary>
+    /// Whether the response asks the client to try again later: a server error (5xx) or 429 Too Many Requests. Neither
+    /// is an outcome of the operation, so <see cref="IdempotencyErrorPolicy.ReleaseServerErrors"/> does not store them.
+    /// </summary>
+    public bool IsRetryLater => IsServerError || StatusCode == 429;
+
     /// <summary>Writes the response in CommerceKit's storage format.</summary>
     /// <returns>The bytes a backend stores.</returns>
     public byte[] ToBytes()

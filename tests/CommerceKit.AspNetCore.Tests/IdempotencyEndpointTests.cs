@@ -139,7 +139,7 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
-    public async Task A_business_error_is_stored_and_replayed_and_a_server_error_lets_the_retry_run()
+    public async Task A_business_error_is_stored_and_replayed_and_a_server_error_or_429_lets_the_retry_run()
     {
         using var host = await StartAsync();
         using var client = host.GetTestClient();
@@ -154,6 +154,13 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failedAgain.StatusCode);
         Assert.False(failedAgain.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal(3, _shop.Runs);
+
+        // A 429 is no outcome either: the retry (after Retry-After) runs again instead of replaying the refusal.
+        using var limited = await OrderAsync(client, "alice", "key-3", new("LIMITED", 1));
+        using var limitedAgain = await OrderAsync(client, "alice", "key-3", new("LIMITED", 1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limitedAgain.StatusCode);
+        Assert.False(limitedAgain.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(5, _shop.Runs);
     }
 
     [Fact]
@@ -310,6 +317,7 @@ public sealed class IdempotencyEndpointTests(RedisServerFixture redis) : IClassF
             {
                 "UNKNOWN" => CommerceKitProblems.Problem(422, "unknown_sku", $"No product {order.Sku}."),
                 "FAIL" => CommerceKitProblems.Problem(503, ProblemCodes.BackendUnavailable, "The payment gateway is down."),
+                "LIMITED" => CommerceKitProblems.Problem(429, "rate_limited", "Too many orders."),
                 _ => Results.Created($"/orders/o-{run}", new { orderId = $"o-{run}", order.Sku, order.Quantity }),
             };
         }

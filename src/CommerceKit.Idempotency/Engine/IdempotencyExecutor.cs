@@ -130,7 +130,7 @@ internal sealed class IdempotencyExecutor : IIdempotencyExecutor
 
         if (context.CompletedResponse is null)
         {
-            if (result.Response.IsServerError && options.ErrorPolicy == IdempotencyErrorPolicy.ReleaseServerErrors)
+            if (result.Response.IsRetryLater && options.ErrorPolicy == IdempotencyErrorPolicy.ReleaseServerErrors)
             {
                 IdempotencyTelemetry.Record(activity, _backend, IdempotencyOutcomes.Released);
                 await ReleaseQuietlyAsync(key, claim.LeaseToken).ConfigureAwait(false);
