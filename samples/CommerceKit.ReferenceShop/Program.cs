@@ -1,5 +1,6 @@
 using CommerceKit.RateLimiting;
 using CommerceKit.ReferenceShop.Catalog;
+using CommerceKit.ReferenceShop.Orders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,7 +8,18 @@ var builder = WebApplication.CreateBuilder(args);
 // Embedded mode: every backend in memory, no servers needed. Distributed mode arrives with the features.
 builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop")
     .AddRateLimiting()
-    .AddCaching();
+    .AddCaching()
+    .AddIdempotency()
+    .AddInventory()
+    .AddSagas(sagas => sagas.AddSaga<PlaceOrderSaga>());
+builder.Services.AddOrders();
+
+// Without Shop:ProvidersUrl the shop plays its own payment gateway and message providers (the provider simulator).
+var embeddedProviders = string.IsNullOrEmpty(builder.Configuration["Shop:ProvidersUrl"]);
+if (embeddedProviders)
+{
+    builder.Services.AddProviderSimulator();
+}
 builder.Services.AddCommerceKitProblemDetails();
 
 // Every shop endpoint is limited per client address (Shop:RateLimits:RequestsPerSecondPerAddress), with the
@@ -24,7 +36,11 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
 
-app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints();
+app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints().MapOrderEndpoints();
+if (embeddedProviders)
+{
+    app.MapGroup("/simulator").MapProviderSimulator();
+}
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 

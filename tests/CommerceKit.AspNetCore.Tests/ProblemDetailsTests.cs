@@ -20,7 +20,8 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         _host = await new HostBuilder()
             .ConfigureWebHost(web => web
                 .UseTestServer()
-                .ConfigureServices(services => services.AddRouting().AddCommerceKitProblemDetails())
+                .ConfigureServices(services => services.AddRouting().AddCommerceKitProblemDetails()
+                    .Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true))
                 .Configure(app =>
                 {
                     app.UseExceptionHandler();
@@ -31,6 +32,7 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
                         endpoints.MapGet("/outage", IResult () => throw new BackendUnavailableException("redis", "Redis (127.0.0.1:6379) is unavailable: secret details", null));
                         endpoints.MapGet("/not-found", () => CommerceKitProblems.Problem(404, "product_not_found", "No such product."));
                         endpoints.MapGet("/plain-400", () => Results.BadRequest());
+                        endpoints.MapPost("/typed", (TypedBody body) => Results.Ok(body));
                     });
                 }))
             .StartAsync();
@@ -46,6 +48,20 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
             _host.Dispose();
         }
     }
+
+    [Theory]
+    [InlineData("{\"quantity\":\"two\"}")]
+    [InlineData("{\"quantity\":")]
+    public async Task A_body_that_cannot_be_bound_is_400_invalid_request_not_500(string json)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync(new Uri("/typed", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", Code(await response.Content.ReadAsStringAsync()));
+    }
+
+    public sealed record TypedBody(int Quantity);
 
     [Fact]
     public async Task A_backend_outage_answers_503_backend_unavailable_with_Retry_After_and_no_internal_details()

@@ -9,7 +9,8 @@ public static class CommerceKitProblemDetailsServiceCollectionExtensions
     /// <summary>
     /// Registers RFC 9457 problem details in which every error carries a <c>code</c> (a status without one gets a
     /// code derived from it, such as <c>not_found</c>), and an exception handler that answers
-    /// <see cref="CommerceKit.BackendUnavailableException"/> with 503 <c>backend_unavailable</c> and <c>Retry-After</c>.
+    /// <see cref="CommerceKit.BackendUnavailableException"/> with 503 <c>backend_unavailable</c> and <c>Retry-After</c>, and
+    /// a <see cref="BadHttpRequestException"/> (malformed JSON, a wrong type, a body too large) with its own 4xx status.
     /// Add <c>app.UseExceptionHandler()</c> and <c>app.UseStatusCodePages()</c> to the pipeline.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -34,6 +35,7 @@ public static class CommerceKitProblemDetailsServiceCollectionExtensions
             }
         });
         services.AddExceptionHandler<BackendUnavailableExceptionHandler>();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         return services;
     }
 }

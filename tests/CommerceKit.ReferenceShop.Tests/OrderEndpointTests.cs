@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CommerceKit.Inventory;
+using CommerceKit.ReferenceShop.Orders;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommerceKit.ReferenceShop.Tests;
+
+/// <summary><c>POST /orders</c> and <c>GET /orders/{id}</c> in embedded mode, the gateway being the in-process simulator.</summary>
+public sealed class OrderEndpointTests : IDisposable
+{
+    private readonly ShopFactory _shop = new();
+    private readonly HttpClient _client;
+
+    public OrderEndpointTests() => _client = _shop.CreateClient();
+
+    public void Dispose() => _shop.Dispose();
+
+    [Fact]
+    public async Task An_order_paid_with_tok_ok_is_201_confirmed_charged_once_and_takes_its_stock()
+    {
+        using var response = await OrderAsync("alice", "key-1", "tok_ok", ("FLASH-001", 2));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var order = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var orderId = order.GetProperty("orderId").GetString()!;
+        Assert.Equal("confirmed", order.GetProperty("status").GetString());
+        Assert.Equal(response.Headers.Location!.ToString(), $"/orders/{orderId}");
+        var charges = await _client.GetFromJsonAsync<JsonElement[]>($"/simulator/v1/charges?orderId={orderId}");
+        var charge = Assert.Single(charges!);
+        Assert.Equal(order.GetProperty("totalCents").GetInt64(), charge.GetProperty("amountCents").GetInt64());
+        Assert.Equal("succeeded", charge.GetProperty("status").GetString());
+        var stock = await _shop.Services.GetRequiredService<IInventory>().GetStockAsync("FLASH-001");
+        Assert.Equal((98L, 0L), (stock.OnHand, stock.Reserved));
+
+        using var read = Get($"/orders/{orderId}", "alice");
+        var shown = await (await _client.SendAsync(read)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("confirmed", "alice"), (shown.GetProperty("status").GetString(), shown.GetProperty("customerId").GetString()));
+        Assert.Equal(
+            ["reserve-stock Succeeded", "charge-payment Succeeded", "confirm-stock Succeeded", "save-order Succeeded"],
+            shown.GetProperty("saga").GetProperty("steps").EnumerateArray().Select(step => $"{step.GetProperty("name").GetString()} {step.GetProperty("status").GetString()}"));
+    }
+
+    [Fact]
+    public async Task A_replay_answers_the_original_201_with_Idempotent_Replayed_and_charges_nothing_more()
+    {
+        using var first = await OrderAsync("bob", "key-2", "tok_ok", ("FLASH-001", 1));
+        using var again = await OrderAsync("bob", "key-2", "tok_ok", ("FLASH-001", 1));
+        using var otherCustomer = await OrderAsync("carol", "key-2", "tok_ok", ("FLASH-001", 1));
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, otherCustomer.StatusCode);
+        Assert.Equal(2, (await _client.GetFromJsonAsync<JsonElement[]>("/simulator/v1/charges"))!.Length);
+    }
+
+    [Fact]
+    public async Task A_declined_card_is_402_payment_declined_with_the_stock_released_and_the_order_failed()
+    {
+        using var response = await OrderAsync("dave", "key-3", "tok_decline", ("FLASH-001", 5));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Equal("payment_declined", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var stock = await _shop.Services.GetRequiredService<IInventory>().GetStockAsync("FLASH-001");
+        Assert.Equal((100L, 0L), (stock.OnHand, stock.Reserved));
+    }
+
+    [Fact]
+    public async Task More_than_the_stock_is_409_out_of_stock_and_charges_nothing()
+    {
+        using var all = await OrderAsync("erin", "key-4", "tok_ok", ("FLASH-001", 100));
+        using var more = await OrderAsync("erin", "key-5", "tok_ok", ("FLASH-001", 1));
+
+        Assert.Equal(HttpStatusCode.Created, all.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, more.StatusCode);
+        Assert.Equal("out_of_stock", (await more.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Single((await _client.GetFromJsonAsync<JsonElement[]>("/simulator/v1/charges"))!);
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_the_contracts_4xx_problems()
+    {
+        await AssertProblemAsync(await SendAsync("frank", null, """{"items":[{"sku":"FLASH-001","quantity":1}],"paymentToken":"tok_ok","email":"f@example.com"}"""), 400, "idempotency_key_missing");
+        await AssertProblemAsync(await SendAsync(null, "k1", """{"items":[{"sku":"FLASH-001","quantity":1}],"paymentToken":"tok_ok","email":"f@example.com"}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("frank", "k2", """{"items":[],"paymentToken":"tok_ok","email":"f@example.com"}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("frank", "k3", """{"items":[{"sku":"FLASH-001","quantity":0}],"paymentToken":"tok_ok","email":"f@example.com"}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("frank", "k4", """{"items":[{"sku":"FLASH-001","quantity":-3}],"paymentToken":"tok_ok","email":"f@example.com"}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("frank", "k5", """{"items":[{"sku":"NOPE-404","quantity":1}],"paymentToken":"tok_ok","email":"f@example.com"}"""), 422, "unknown_sku");
+        await AssertProblemAsync(await SendAsync("frank", "k6", """{"items":[{"sku":"FLASH-001","quantity":1}],"paymentToken":"tok_ok","email":"nobody"}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("frank", "k7", """{"items":[{"sku":"FLASH-001","quantity":"two"}]}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("frank", "k8", """{"items":"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("frank", "k9", """{"items":[{"sku":"FLASH-001","quantity":1}],"paymentToken":"tok_bogus","email":"f@example.com"}"""), 400, "invalid_request");
+        Assert.Empty((await _client.GetFromJsonAsync<JsonElement[]>("/simulator/v1/charges?orderId=none"))!);
+    }
+
+    [Fact]
+    public async Task Another_customers_order_is_404_and_the_admin_key_shows_it()
+    {
+        using var placed = await OrderAsync("gina", "key-6", "tok_ok", ("FLASH-001", 1));
+        var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetString();
+
+        using var stranger = Get($"/orders/{orderId}", "mallory");
+        using var admin = Get($"/orders/{orderId}", null);
+        admin.Headers.Add(OrderEndpoints.AdminKeyHeader, "test-admin-key");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.SendAsync(stranger)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(admin)).StatusCode);
+        using var unknown = Get("/orders/ord_unknown", "gina");
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.SendAsync(unknown)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_per_customer_limit_counts_new_orders_only_and_answers_429_with_Retry_After()
+    {
+        for (var n = 0; n < 3; n++)
+        {
+            using var placed = await OrderAsync("hank", $"limit-{n}", "tok_ok", ("FLASH-001", 1));
+            Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        }
+
+        using var replay = await OrderAsync("hank", "limit-0", "tok_ok", ("FLASH-001", 1));
+        using var fourth = await OrderAsync("hank", "limit-3", "tok_ok", ("FLASH-001", 1));
+
+        Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        await AssertProblemAsync(fourth, 429, "rate_limited");
+        Assert.True(fourth.Headers.RetryAfter is not null);
+        using var otherCustomer = await OrderAsync("ivy", "limit-3", "tok_ok", ("FLASH-001", 1));
+        Assert.Equal(HttpStatusCode.Created, otherCustomer.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> OrderAsync(string customer, string key, string token, params (string Sku, int Quantity)[] items) =>
+        SendAsync(customer, key, JsonSerializer.Serialize(new
+        {
+            items = items.Select(item => new { sku = item.Sku, quantity = item.Quantity }),
+            paymentToken = token,
+            email = $"{customer}@example.com",
+        }));
+
+    private Task<HttpResponseMessage> SendAsync(string? customer, string? key, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (customer is not null)
+        {
+            request.Headers.Add(OrderEndpoints.CustomerHeader, customer);
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        return _client.SendAsync(request);
+    }
+
+    private static HttpRequestMessage Get(string path, string? customer)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (customer is not null)
+        {
+            request.Headers.Add(OrderEndpoints.CustomerHeader, customer);
+        }
+
+        return request;
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string code)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode} {body}");
+            Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+        }
+    }
+
+    /// <summary>The shop in embedded mode; its gateway client reaches the in-process simulator through the test server.</summary>
+    private sealed class ShopFactory : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Shop:AdminKey", "test-admin-key");
+            builder.UseSetting("Shop:RateLimits:OrdersPerMinutePerCustomer", "3");
+            builder.ConfigureTestServices(services =>
+                services.AddHttpClient<PaymentGateway>().ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
+        }
+    }
+}
