@@ -1,5 +1,7 @@
 using CommerceKit.RateLimiting;
 using CommerceKit.ReferenceShop.Catalog;
+using CommerceKit.Notifications;
+using CommerceKit.ReferenceShop.Notifications;
 using CommerceKit.ReferenceShop.Orders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -11,7 +13,16 @@ builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop")
     .AddCaching()
     .AddIdempotency()
     .AddInventory()
-    .AddSagas(sagas => sagas.AddSaga<PlaceOrderSaga>());
+    .AddSagas(sagas => sagas.AddSaga<PlaceOrderSaga>())
+    .AddInbox()
+    .AddOutbox(outbox => outbox.AddHandler<OrderPlaced, SendOrderConfirmation>())
+    .AddNotifications(notifications => notifications
+        .UseRecipientDirectory<ShopRecipients>()
+        .AddProvider<SimulatorEmail>()
+        .AddProvider<SimulatorPush>()
+        .AddTemplate(new NotificationTemplate("order-confirmation", "Thank you! Order {{orderId}} is confirmed: {{total}} EUR.") { Subject = "Your order {{orderId}}" })
+        .AddTemplate(new NotificationTemplate("order-push", "Order {{orderId}} confirmed"))
+        .Configure(o => o.PromotionalLimit = 0));
 builder.Services.AddOrders();
 
 // Without Shop:ProvidersUrl the shop plays its own payment gateway and message providers (the provider simulator).
@@ -36,7 +47,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
 
-app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints().MapOrderEndpoints();
+app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints().MapOrderEndpoints().MapCustomerNotificationEndpoints();
 if (embeddedProviders)
 {
     app.MapGroup("/simulator").MapProviderSimulator();

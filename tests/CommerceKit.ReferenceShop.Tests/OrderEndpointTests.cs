@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CommerceKit.Inventory;
+using CommerceKit.ReferenceShop.Notifications;
 using CommerceKit.ReferenceShop.Orders;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -134,6 +135,31 @@ public sealed class OrderEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, otherCustomer.StatusCode);
     }
 
+    [Fact]
+    public async Task A_confirmed_order_sends_one_confirmation_email_and_a_push_and_a_declined_one_sends_nothing()
+    {
+        using var confirmed = await OrderAsync("jane", "key-7", "tok_ok", ("FLASH-001", 1));
+        using var again = await OrderAsync("jane", "key-7", "tok_ok", ("FLASH-001", 1));
+        using var declined = await OrderAsync("kim", "key-8", "tok_decline", ("FLASH-001", 1));
+        var orderId = (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetString();
+
+        JsonElement[] listed = [];
+        for (var wait = 0; wait < 100 && listed.Count(n => n.GetProperty("status").GetString() == "sent") < 2; wait++)
+        {
+            await Task.Delay(100);
+            using var request = Get("/customers/jane/notifications", "jane");
+            listed = (await (await _client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement[]>())!;
+        }
+
+        Assert.Equal(["email order-confirmation sent", "push order-push sent"], listed.Select(n => $"{n.GetProperty("channel").GetString()} {n.GetProperty("template").GetString()} {n.GetProperty("status").GetString()}").Order());
+        var emails = (await _client.GetFromJsonAsync<JsonElement[]>("/simulator/v1/messages?to=jane@example.com"))!;
+        var email = Assert.Single(emails);
+        Assert.Equal($"Your order {orderId}", email.GetProperty("subject").GetString());
+        Assert.Empty((await _client.GetFromJsonAsync<JsonElement[]>("/simulator/v1/messages?to=kim@example.com"))!);
+        using var stranger = Get("/customers/jane/notifications", "kim");
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.SendAsync(stranger)).StatusCode);
+    }
+
     private Task<HttpResponseMessage> OrderAsync(string customer, string key, string token, params (string Sku, int Quantity)[] items) =>
         SendAsync(customer, key, JsonSerializer.Serialize(new
         {
@@ -187,7 +213,10 @@ public sealed class OrderEndpointTests : IDisposable
             builder.UseSetting("Shop:AdminKey", "test-admin-key");
             builder.UseSetting("Shop:RateLimits:OrdersPerMinutePerCustomer", "3");
             builder.ConfigureTestServices(services =>
-                services.AddHttpClient<PaymentGateway>().ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
+            {
+                services.AddHttpClient<PaymentGateway>().ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+                services.AddHttpClient(SimulatorMessageProvider.Client).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+            });
         }
     }
 }

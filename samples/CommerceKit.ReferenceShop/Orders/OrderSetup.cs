@@ -1,5 +1,6 @@
 using CommerceKit.Inventory;
 using CommerceKit.ReferenceShop.Catalog;
+using CommerceKit.ReferenceShop.Notifications;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -13,6 +14,8 @@ internal static class OrderSetup
         services.AddSingleton<OrderBook>();
         services.AddSingleton<OrderLimits>();
         services.AddHostedService<StockSeeding>();
+        services.AddSingleton<CustomerNotifications>();
+        services.AddHttpClient(SimulatorMessageProvider.Client, (provider, http) => http.BaseAddress = ProvidersAddress(provider));
         services.AddHttpClient<PaymentGateway>((provider, http) => http.BaseAddress = ProvidersAddress(provider))
             .AddStandardResilienceHandler(o =>
             {

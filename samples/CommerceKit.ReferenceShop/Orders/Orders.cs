@@ -13,10 +13,21 @@ internal sealed class OrderBook
 {
     private readonly ConcurrentDictionary<string, ConfirmedOrder> _orders = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, string> _emails = new(StringComparer.Ordinal);
+
     /// <summary>Saves an order once: saving it again (a resumed step) changes nothing.</summary>
-    public void Save(ConfirmedOrder order) => _orders.TryAdd(order.OrderId, order);
+    public void Save(ConfirmedOrder order)
+    {
+        if (_orders.TryAdd(order.OrderId, order))
+        {
+            _emails[order.CustomerId] = order.Email;
+        }
+    }
 
     public ConfirmedOrder? Find(string orderId) => _orders.GetValueOrDefault(orderId);
+
+    /// <summary>The email of the customer's latest confirmed order.</summary>
+    public string? LatestEmail(string customerId) => _emails.GetValueOrDefault(customerId);
 
     public int Count => _orders.Count;
 }

@@ -1,4 +1,6 @@
 using CommerceKit.Inventory;
+using CommerceKit.Outbox;
+using CommerceKit.ReferenceShop.Notifications;
 using CommerceKit.Sagas;
 
 namespace CommerceKit.ReferenceShop.Orders;
@@ -81,13 +83,27 @@ internal sealed class PlaceOrderSaga : SagaDefinition<PlaceOrderState>
     private static async Task ConfirmAsync(SagaStepContext<PlaceOrderState> step, CancellationToken cancellationToken) =>
         await step.Services.GetRequiredService<IInventory>().ConfirmAsync(step.State.OrderId, cancellationToken);
 
-    private static Task SaveAsync(SagaStepContext<PlaceOrderState> step, CancellationToken cancellationToken)
+    // The order and its OrderPlaced event (in memory here: a PostgreSQL shop writes both in one transaction).
+    private static async Task SaveAsync(SagaStepContext<PlaceOrderState> step, CancellationToken cancellationToken)
     {
         var state = step.State;
         step.Services.GetRequiredService<OrderBook>()
             .Save(new ConfirmedOrder(state.OrderId, state.CustomerId, state.Email, state.Items, state.TotalCents, state.ChargeId!));
-        return Task.CompletedTask;
+        var placed = OutboxMessage.Create(new OrderPlaced(state.OrderId, state.CustomerId, state.Email, state.TotalCents), partitionKey: state.OrderId) with
+        {
+            Id = OrderPlacedId(state.OrderId),
+        };
+        try
+        {
+            await step.Services.GetRequiredService<IOutbox>().EnqueueAsync(placed, cancellationToken);
+        }
+        catch (ArgumentException)
+        {
+            // An earlier attempt of this step enqueued the event already: its id is derived from the order's.
+        }
     }
+
+    private static Guid OrderPlacedId(string orderId) => new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(orderId)).AsSpan(0, 16));
 }
 
 /// <summary>An order's <c>failureCode</c>, read from how its saga failed.</summary>
