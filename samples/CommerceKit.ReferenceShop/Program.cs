@@ -1,4 +1,5 @@
 using CommerceKit.RateLimiting;
+using CommerceKit.ReferenceShop.Admin;
 using CommerceKit.ReferenceShop.Catalog;
 using CommerceKit.Notifications;
 using CommerceKit.ReferenceShop.Notifications;
@@ -24,6 +25,7 @@ builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop")
         .AddTemplate(new NotificationTemplate("order-push", "Order {{orderId}} confirmed"))
         .Configure(o => o.PromotionalLimit = 0));
 builder.Services.AddOrders();
+builder.Services.AddSingleton<ShopMetrics>();
 
 // Without Shop:ProvidersUrl the shop plays its own payment gateway and message providers (the provider simulator).
 var embeddedProviders = string.IsNullOrEmpty(builder.Configuration["Shop:ProvidersUrl"]);
@@ -43,11 +45,14 @@ builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 
+// Listening from the start, so the admin counters include everything the libraries measured.
+app.Services.GetRequiredService<ShopMetrics>();
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
 
-app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints().MapOrderEndpoints().MapCustomerNotificationEndpoints();
+app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints().MapOrderEndpoints().MapCustomerNotificationEndpoints().MapAdminEndpoints();
 if (embeddedProviders)
 {
     app.MapGroup("/simulator").MapProviderSimulator();

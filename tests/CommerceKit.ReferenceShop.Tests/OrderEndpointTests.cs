@@ -160,6 +160,39 @@ public sealed class OrderEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await _client.SendAsync(stranger)).StatusCode);
     }
 
+    [Fact]
+    public async Task Admin_stock_and_stats_need_the_admin_key_and_show_the_orders()
+    {
+        using var placed = await OrderAsync("liz", "key-9", "tok_ok", ("FLASH-001", 3));
+        using var declined = await OrderAsync("liz", "key-10", "tok_decline", ("FLASH-001", 1));
+
+        using var noKey = new HttpRequestMessage(HttpMethod.Get, "/admin/stock/FLASH-001");
+        using var wrongKey = Admin("/admin/stats", "guess");
+        await AssertProblemAsync(await _client.SendAsync(noKey), 401, "unauthorized");
+        await AssertProblemAsync(await _client.SendAsync(wrongKey), 401, "unauthorized");
+
+        using var stockRequest = Admin("/admin/stock/FLASH-001", "test-admin-key");
+        var stock = await (await _client.SendAsync(stockRequest)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((97L, 0L, 97L), (stock.GetProperty("onHand").GetInt64(), stock.GetProperty("reserved").GetInt64(), stock.GetProperty("available").GetInt64()));
+        using var unknown = Admin("/admin/stock/NOPE-1", "test-admin-key");
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.SendAsync(unknown)).StatusCode);
+
+        using var statsRequest = Admin("/admin/stats", "test-admin-key");
+        var stats = await (await _client.SendAsync(statsRequest)).Content.ReadFromJsonAsync<JsonElement>();
+        var orders = stats.GetProperty("orders");
+        Assert.Equal((1L, 1L, 0L), (orders.GetProperty("confirmed").GetInt64(), orders.GetProperty("failed").GetInt64(), orders.GetProperty("pending").GetInt64()));
+        Assert.Equal(0L, stats.GetProperty("reservedUnits").GetInt64());
+        Assert.True(stats.GetProperty("rateLimitRejections").GetInt64() >= 0);
+        Assert.True(stats.TryGetProperty("cache", out _) && stats.TryGetProperty("outbox", out _) && stats.TryGetProperty("notifications", out _));
+    }
+
+    private static HttpRequestMessage Admin(string path, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add(OrderEndpoints.AdminKeyHeader, key);
+        return request;
+    }
+
     private Task<HttpResponseMessage> OrderAsync(string customer, string key, string token, params (string Sku, int Quantity)[] items) =>
         SendAsync(customer, key, JsonSerializer.Serialize(new
         {

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text;
+using CommerceKit.AspNetCore.ProblemDetails;
+using CommerceKit.Inventory;
+using CommerceKit.Notifications;
+using CommerceKit.Outbox;
+using CommerceKit.ReferenceShop.Catalog;
+using CommerceKit.ReferenceShop.Orders;
+using CommerceKit.Sagas;
+
+namespace CommerceKit.ReferenceShop.Admin;
+
+/// <summary>
+/// <c>GET /admin/stock/{sku}</c> and <c>GET /admin/stats</c>, behind <c>X-Admin-Key</c>: without a valid key (or with
+/// no key configured, as outside Development) every admin endpoint answers 401.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilter(RequireAdminKeyAsync);
+        admin.MapGet("/stock/{sku}", GetStockAsync);
+        admin.MapGet("/stats", GetStatsAsync);
+        return endpoints;
+    }
+
+    private static async ValueTask<object?> RequireAdminKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var configured = http.RequestServices.GetRequiredService<IConfiguration>()["Shop:AdminKey"];
+        var given = http.Request.Headers[OrderEndpoints.AdminKeyHeader].ToString();
+        return string.IsNullOrEmpty(configured)
+               || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(configured), Encoding.UTF8.GetBytes(given))
+            ? CommerceKitProblems.Problem(401, "unauthorized", $"Admin endpoints need a valid {OrderEndpoints.AdminKeyHeader} header.")
+            : await next(context);
+    }
+
+    // Read from the inventory backend each time: never cached.
+    private static async Task<IResult> GetStockAsync(string sku, InMemoryCatalog catalog, IInventory inventory, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(sku) is null)
+        {
+            return CommerceKitProblems.Problem(404, "product_not_found", "No product has this SKU.");
+        }
+
+        var stock = await inventory.GetStockAsync(sku, cancellationToken);
+        return Results.Ok(new { sku, onHand = stock.OnHand, reserved = stock.Reserved, available = stock.Available });
+    }
+
+    private static async Task<IResult> GetStatsAsync(
+        InMemoryCatalog catalog,
+        IInventory inventory,
+        SagaStore sagas,
+        OutboxStore outbox,
+        NotificationStore notifications,
+        ShopMetrics metrics,
+        CancellationToken cancellationToken)
+    {
+        var bySagaStatus = await sagas.CountByStatusAsync(cancellationToken);
+        long Sagas(params SagaStatus[] statuses) => statuses.Sum(status => bySagaStatus.GetValueOrDefault(status));
+        var reserved = 0L;
+        foreach (var product in catalog.Page(null, int.MaxValue).Items)
+        {
+            reserved += (await inventory.GetStockAsync(product.Sku, cancellationToken)).Reserved;
+        }
+
+        var backlog = await outbox.GetBacklogAsync(cancellationToken);
+        return Results.Ok(new
+        {
+            orders = new
+            {
+                pending = Sagas(SagaStatus.Running, SagaStatus.Compensating, SagaStatus.CompensationFailed, SagaStatus.Parked),
+                confirmed = Sagas(SagaStatus.Completed),
+                failed = Sagas(SagaStatus.Compensated),
+            },
+            reservedUnits = reserved,
+            cache = new
+            {
+                hits = metrics.Count("commercekit.cache.requests", "hit"),
+                misses = metrics.Count("commercekit.cache.requests", "miss"),
+                stale = metrics.Count("commercekit.cache.requests", "stale"),
+                factoryCalls = metrics.Count("commercekit.cache.factory_calls"),
+            },
+            outbox = new { pending = backlog.PendingCount, deadLetters = backlog.DeadLetterCount, oldestPendingAgeSeconds = backlog.OldestPendingAge.TotalSeconds },
+            sagas = bySagaStatus.ToDictionary(entry => entry.Key.ToString(), entry => entry.Value),
+            notifications = new
+            {
+                pendingTransactional = await notifications.CountPendingAsync(NotificationCategory.Transactional, cancellationToken),
+                pendingPromotional = await notifications.CountPendingAsync(NotificationCategory.Promotional, cancellationToken),
+                sent = metrics.Count("commercekit.notification.attempts", nameof(ProviderOutcome.Sent)),
+                deadLettered = metrics.Count("commercekit.notification.dead_lettered"),
+            },
+            rateLimitRejections = metrics.Count("commercekit.ratelimit.decisions", "rejected"),
+        });
+    }
+}
