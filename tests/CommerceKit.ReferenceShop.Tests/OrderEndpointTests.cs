@@ -186,6 +186,33 @@ public sealed class OrderEndpointTests : IDisposable
         Assert.True(stats.TryGetProperty("cache", out _) && stats.TryGetProperty("outbox", out _) && stats.TryGetProperty("notifications", out _));
     }
 
+    [Fact]
+    public async Task An_admin_product_update_is_served_at_once_and_sets_the_stock()
+    {
+        var before = await _client.GetFromJsonAsync<JsonElement>("/products/FLASH-001");
+        var update = new { name = "Flash deal, now cheaper", description = "Same thing.", priceCents = 9900, currency = "eur", onHand = 40 };
+
+        using var unauthorized = new HttpRequestMessage(HttpMethod.Put, "/admin/products/FLASH-001") { Content = JsonContent.Create(update) };
+        using var invalid = Admin("/admin/products/FLASH-001", "test-admin-key", HttpMethod.Put, new { name = "", priceCents = -1, currency = "euro", onHand = 1 });
+        using var put = Admin("/admin/products/FLASH-001", "test-admin-key", HttpMethod.Put, update);
+        await AssertProblemAsync(await _client.SendAsync(unauthorized), 401, "unauthorized");
+        await AssertProblemAsync(await _client.SendAsync(invalid), 400, "invalid_request");
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(put)).StatusCode);
+
+        var after = await _client.GetFromJsonAsync<JsonElement>("/products/FLASH-001");
+        Assert.NotEqual(before.GetProperty("name").GetString(), after.GetProperty("name").GetString());
+        Assert.Equal(("Flash deal, now cheaper", 9900L, "EUR"), (after.GetProperty("name").GetString(), after.GetProperty("priceCents").GetInt64(), after.GetProperty("currency").GetString()));
+        using var stock = Admin("/admin/stock/FLASH-001", "test-admin-key");
+        Assert.Equal(40L, (await (await _client.SendAsync(stock)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("onHand").GetInt64());
+    }
+
+    private static HttpRequestMessage Admin(string path, string key, HttpMethod method, object body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add(OrderEndpoints.AdminKeyHeader, key);
+        return request;
+    }
+
     private static HttpRequestMessage Admin(string path, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -21,6 +21,7 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin").AddEndpointFilter(RequireAdminKeyAsync);
         admin.MapGet("/stock/{sku}", GetStockAsync);
         admin.MapGet("/stats", GetStatsAsync);
+        admin.MapPut("/products/{sku}", PutProductAsync);
         return endpoints;
     }
 
@@ -33,6 +34,26 @@ internal static class AdminEndpoints
                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(configured), Encoding.UTF8.GetBytes(given))
             ? CommerceKitProblems.Problem(401, "unauthorized", $"Admin endpoints need a valid {OrderEndpoints.AdminKeyHeader} header.")
             : await next(context);
+    }
+
+    public sealed record ProductUpdate(string? Name, string? Description, long PriceCents, string? Currency, long OnHand);
+
+    // The catalog and the stock change, then the product's cached page is removed (on every instance sharing the
+    // cache's second level), so the next read loads the new values.
+    private static async Task<IResult> PutProductAsync(
+        string sku, ProductUpdate update, InMemoryCatalog catalog, IInventory inventory, CommerceKit.Caching.ICacheAside cache, CancellationToken cancellationToken)
+    {
+        if (!KeyGuard.IsValid(sku, 64) || string.IsNullOrWhiteSpace(update.Name) || update.Name.Length > 200 || (update.Description?.Length ?? 0) > 2000
+            || update.PriceCents is < 0 or > 100_000_000 || update.Currency is not { Length: 3 } || update.OnHand is < 0 or > 1_000_000_000)
+        {
+            return CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, "A product needs a SKU, a name, a price from 0, a three-letter currency and a stock from 0.");
+        }
+
+        var product = new Product(sku, update.Name, update.Description ?? "", update.PriceCents, update.Currency.ToUpperInvariant(), (int)Math.Min(update.OnHand, int.MaxValue));
+        catalog.Upsert(product);
+        await inventory.SetStockAsync(sku, update.OnHand, cancellationToken);
+        await cache.RemoveAsync(ProductEndpoints.CacheKey(sku), cancellationToken);
+        return Results.Ok(new { sku, name = product.Name, description = product.Description, priceCents = product.PriceCents, currency = product.Currency, onHand = update.OnHand });
     }
 
     // Read from the inventory backend each time: never cached.

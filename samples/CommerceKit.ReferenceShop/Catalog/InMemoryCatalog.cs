@@ -2,34 +2,43 @@ using System.Collections.Frozen;
 
 namespace CommerceKit.ReferenceShop.Catalog;
 
-/// <summary>The embedded catalog: products ordered by SKU, paged by a cursor that names the last SKU seen.</summary>
+/// <summary>
+/// The embedded catalog: products ordered by SKU, paged by a cursor that names the last SKU seen. An admin update
+/// replaces the whole snapshot (updates are rare, reads constant).
+/// </summary>
 internal sealed class InMemoryCatalog
 {
-    private readonly Product[] _ordered;
-    private readonly FrozenDictionary<string, Product> _bySku;
+    private readonly Lock _updates = new();
+    private volatile Snapshot _snapshot;
 
-    public InMemoryCatalog(IEnumerable<Product> products)
-    {
-        _ordered = [.. products.OrderBy(product => product.Sku, StringComparer.Ordinal)];
-        _bySku = _ordered.ToFrozenDictionary(product => product.Sku, StringComparer.Ordinal);
-    }
+    public InMemoryCatalog(IEnumerable<Product> products) => _snapshot = new Snapshot(products);
 
     public static InMemoryCatalog Seeded() => new(CatalogSeed.Products);
 
-    public Product? Find(string sku) => _bySku.GetValueOrDefault(sku);
+    public Product? Find(string sku) => _snapshot.BySku.GetValueOrDefault(sku);
+
+    /// <summary>Adds or replaces a product.</summary>
+    public void Upsert(Product product)
+    {
+        lock (_updates)
+        {
+            _snapshot = new Snapshot(_snapshot.Ordered.Where(existing => existing.Sku != product.Sku).Append(product));
+        }
+    }
 
     /// <summary>Up to <paramref name="limit"/> products whose SKU sorts after <paramref name="afterSku"/>.</summary>
     public (IReadOnlyList<Product> Items, bool HasMore) Page(string? afterSku, int limit)
     {
+        var ordered = _snapshot.Ordered;
         var start = 0;
         if (afterSku is not null)
         {
-            var index = Array.BinarySearch(_ordered, afterSku, SkuComparer.Instance);
+            var index = Array.BinarySearch(ordered, afterSku, SkuComparer.Instance);
             start = index >= 0 ? index + 1 : ~index;
         }
 
-        var items = _ordered.Skip(start).Take(limit).ToList();
-        return (items, start + items.Count < _ordered.Length);
+        var items = ordered.Skip(start).Take(limit).ToList();
+        return (items, start + items.Count < ordered.Length);
     }
 
     private sealed class SkuComparer : IComparer<object>
@@ -39,5 +48,18 @@ internal sealed class InMemoryCatalog
         public int Compare(object? x, object? y) => string.CompareOrdinal(SkuOf(x), SkuOf(y));
 
         private static string? SkuOf(object? value) => value is Product product ? product.Sku : value as string;
+    }
+
+    private sealed class Snapshot
+    {
+        public Snapshot(IEnumerable<Product> products)
+        {
+            Ordered = [.. products.OrderBy(product => product.Sku, StringComparer.Ordinal)];
+            BySku = Ordered.ToFrozenDictionary(product => product.Sku, StringComparer.Ordinal);
+        }
+
+        public Product[] Ordered { get; }
+
+        public FrozenDictionary<string, Product> BySku { get; }
     }
 }

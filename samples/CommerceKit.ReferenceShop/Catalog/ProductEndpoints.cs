@@ -44,7 +44,7 @@ internal static class ProductEndpoints
 
     private static async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> GetProduct(InMemoryCatalog catalog, ICacheAside cache, string sku, CancellationToken cancellationToken)
     {
-        var key = "product:" + sku;
+        var key = CacheKey(sku);
         if (!KeyGuard.IsValid(key))
         {
             return NotFound();
@@ -60,6 +60,9 @@ internal static class ProductEndpoints
 
         static ProblemHttpResult NotFound() => CommerceKitProblems.Problem(404, "product_not_found", "No product has this SKU.");
     }
+
+    /// <summary>The cache key of a product's page, removed by the admin update.</summary>
+    public static string CacheKey(string sku) => "product:" + sku;
 
     // The cursor is opaque to clients: base64url of the last SKU of the previous page.
     private static string EncodeCursor(string sku) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(sku));
