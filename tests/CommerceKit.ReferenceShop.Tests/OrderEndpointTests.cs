@@ -213,6 +213,40 @@ public sealed class OrderEndpointTests : IDisposable
         return request;
     }
 
+    [Fact]
+    public async Task With_the_gateway_failing_30_percent_of_calls_no_order_is_charged_twice_and_each_ends_confirmed_or_failed()
+    {
+        await _client.PostAsJsonAsync("/simulator/admin/faults", new { target = "payments", failureRate = 0.3 });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(n => OrderAsync($"buyer-{n}", $"faulty-{n}", "tok_ok", ("FLASH-001", 1))));
+
+        var charges = (await _client.GetFromJsonAsync<JsonElement[]>("/simulator/v1/charges"))!;
+        Assert.All(charges.Where(c => c.GetProperty("status").GetString() == "succeeded").GroupBy(c => c.GetProperty("orderId").GetString()), order => Assert.Single(order));
+        var confirmed = 0;
+        foreach (var answer in answers)
+        {
+            Assert.True(answer.StatusCode is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, $"{answer.StatusCode}");
+            confirmed += answer.StatusCode == HttpStatusCode.Created ? 1 : 0;
+        }
+
+        Assert.Equal(confirmed, charges.Count(c => c.GetProperty("status").GetString() == "succeeded" && !c.GetProperty("refunded").GetBoolean()));
+        var stock = await _shop.Services.GetRequiredService<IInventory>().GetStockAsync("FLASH-001");
+        Assert.Equal((100L - confirmed, 0L), (stock.OnHand, stock.Reserved));
+    }
+
+    [Fact]
+    public async Task With_the_gateway_down_an_order_fails_payment_unavailable_with_its_stock_released_and_nothing_charged()
+    {
+        await _client.PostAsJsonAsync("/simulator/admin/faults", new { target = "payments", outage = true });
+
+        using var response = await OrderAsync("olga", "down-1", "tok_ok", ("FLASH-001", 4));
+
+        await AssertProblemAsync(response, 503, "backend_unavailable");
+        Assert.Empty((await _client.GetFromJsonAsync<JsonElement[]>("/simulator/v1/charges"))!);
+        var stock = await _shop.Services.GetRequiredService<IInventory>().GetStockAsync("FLASH-001");
+        Assert.Equal((100L, 0L), (stock.OnHand, stock.Reserved));
+    }
+
     private static HttpRequestMessage Admin(string path, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -272,6 +306,7 @@ public sealed class OrderEndpointTests : IDisposable
         {
             builder.UseSetting("Shop:AdminKey", "test-admin-key");
             builder.UseSetting("Shop:RateLimits:OrdersPerMinutePerCustomer", "3");
+            builder.UseSetting("Shop:OrderWait", "00:01:00");
             builder.ConfigureTestServices(services =>
             {
                 services.AddHttpClient<PaymentGateway>().ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
