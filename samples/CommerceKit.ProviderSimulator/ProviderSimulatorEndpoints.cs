@@ -1,4 +1,5 @@
 using CommerceKit.ProviderSimulator;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -16,6 +17,7 @@ public static class ProviderSimulatorEndpoints
     /// <summary>Registers the ledger.</summary>
     public static IServiceCollection AddProviderSimulator(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SimulatorLedger>();
         return services;
     }

@@ -21,7 +21,7 @@ public sealed record Faults(double FailureRate = 0, int LatencyMs = 0, bool Outa
 /// What the simulated gateway charged and the simulated providers accepted: tests read it to count charges and
 /// messages from outside the shop. A retried request with a known idempotency key (or dedup id) is answered from here.
 /// </summary>
-public sealed class SimulatorLedger
+public sealed class SimulatorLedger(TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, Faults> _faults = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -107,7 +107,7 @@ public sealed class SimulatorLedger
                 return known;
             }
 
-            var message = new Message("msg_" + Guid.NewGuid().ToString("N")[..16], provider, channel, to, subject, body, dedupId, DateTimeOffset.UtcNow);
+            var message = new Message("msg_" + Guid.NewGuid().ToString("N")[..16], provider, channel, to, subject, body, dedupId, timeProvider.GetUtcNow());
             _messages.Add(message);
             if (dedupId is not null)
             {

@@ -54,10 +54,10 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
 
     public async ValueTask<DispatchResult> SendAsync(NotificationRequest request, CancellationToken cancellationToken = default)
     {
-        var sendAtZone = Validate(request);
+        var valid = Validate(request);
         if (request.DedupKey is null)
         {
-            return await AcceptAsync(request, sendAtZone, cancellationToken).ConfigureAwait(false);
+            return await AcceptAsync(valid, cancellationToken).ConfigureAwait(false);
         }
 
         // Only an accepted notification is remembered under its key: a suppressed, limited or rejected one may be sent
@@ -66,7 +66,7 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
         {
             try
             {
-                return await AcceptOnceAsync(request, sendAtZone, cancellationToken).ConfigureAwait(false);
+                return await AcceptOnceAsync(valid, cancellationToken).ConfigureAwait(false);
             }
             catch (IdempotencyKeyInUseException) when (attempt < 50)
             {
@@ -76,8 +76,9 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
         }
     }
 
-    private async Task<DispatchResult> AcceptOnceAsync(NotificationRequest request, TimeZoneInfo? sendAtZone, CancellationToken cancellationToken)
+    private async Task<DispatchResult> AcceptOnceAsync(ValidRequest valid, CancellationToken cancellationToken)
     {
+        var request = valid.Request;
         try
         {
             var accepted = await _idempotency.ExecuteAsync(
@@ -85,7 +86,7 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
                 "notification",
                 async (_, token) =>
                 {
-                    var result = await AcceptAsync(request, sendAtZone, token).ConfigureAwait(false);
+                    var result = await AcceptAsync(valid, token).ConfigureAwait(false);
                     return result.Outcome == DispatchOutcome.Accepted ? result.NotificationId! : throw new NotAcceptedException(result);
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -127,8 +128,9 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
         return await _store.RedriveAsync(notificationId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DispatchResult> AcceptAsync(NotificationRequest request, TimeZoneInfo? sendAtZone, CancellationToken cancellationToken)
+    private async Task<DispatchResult> AcceptAsync(ValidRequest valid, CancellationToken cancellationToken)
     {
+        var request = valid.Request;
         var recipient = await _recipients.GetAsync(request.RecipientId, cancellationToken).ConfigureAwait(false);
         if (recipient is null)
         {
@@ -154,7 +156,7 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
 
         if (request.DigestKey is not null)
         {
-            return await AddToDigestAsync(request, recipient, zone, usable, cancellationToken).ConfigureAwait(false);
+            return await AddToDigestAsync(valid, recipient, zone, usable, cancellationToken).ConfigureAwait(false);
         }
 
         if (request.Category == NotificationCategory.Promotional && _promotionalLimit is not null)
@@ -176,8 +178,8 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
                 NotificationId = notificationId,
                 RecipientId = recipient.Id,
                 Category = request.Category,
-                DueAt = DueAt(request, sendAtZone ?? zone, recipient.QuietHours, zone),
-                Deliveries = Render(request, recipient, usable, notificationId),
+                DueAt = DueAt(request, valid.SendAtZone ?? zone, recipient.QuietHours, zone),
+                Deliveries = Deliveries(valid, recipient, usable, notificationId),
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -188,8 +190,9 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
 
     // A digest item waits for its window to close; the digest, one message, is what counts against no limit.
     private async Task<DispatchResult> AddToDigestAsync(
-        NotificationRequest request, Recipient recipient, TimeZoneInfo zone, List<NotificationChannel> usable, CancellationToken cancellationToken)
+        ValidRequest valid, Recipient recipient, TimeZoneInfo zone, List<NotificationChannel> usable, CancellationToken cancellationToken)
     {
+        var request = valid.Request;
         var windowEnd = DigestWindows.End(_timeProvider.GetUtcNow(), _options.DigestMargin, _options.DigestWindow, zone);
         var digestId = DigestWindows.NotificationId(recipient.Id, request.DigestKey!, windowEnd);
         await _store.AddToDigestAsync(
@@ -199,17 +202,18 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
                 RecipientId = recipient.Id,
                 DigestKey = request.DigestKey!,
                 WindowEnd = windowEnd,
-                Deliveries = Render(request, recipient, usable, digestId),
+                Deliveries = Deliveries(valid, recipient, usable, digestId),
             },
             cancellationToken).ConfigureAwait(false);
         return new DispatchResult(DispatchOutcome.Accepted, digestId);
     }
 
-    private List<RenderedNotification> Render(NotificationRequest request, Recipient recipient, List<NotificationChannel> usable, string notificationId) =>
+    // The request was rendered for each of its channels when it was validated.
+    private static List<RenderedNotification> Deliveries(ValidRequest valid, Recipient recipient, List<NotificationChannel> usable, string notificationId) =>
         [.. usable.Select(channel =>
         {
-            var (subject, body) = _renderer.Render(request.TemplateId, channel, request.Data);
-            return new RenderedNotification(notificationId, recipient.Id, channel, recipient.Addresses[channel], request.Category, subject, body);
+            var (subject, body) = valid.Contents[channel];
+            return new RenderedNotification(notificationId, recipient.Id, channel, recipient.Addresses[channel], valid.Request.Category, subject, body);
         })];
 
     private bool OptedOut(Recipient recipient, NotificationChannel channel, NotificationCategory category) =>
@@ -228,7 +232,7 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
 
     // Everything wrong with the request itself, before anything is done; rendering for every requested channel
     // catches an unknown template or a missing variable now, not at send time on another instance.
-    private TimeZoneInfo? Validate(NotificationRequest request)
+    private ValidRequest Validate(NotificationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         KeyGuard.ThrowIfInvalid(request.RecipientId, nameof(request));
@@ -269,13 +273,13 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
             throw new ArgumentException("SendAt is a local time in TimeZone (or the recipient's zone): give it with DateTimeKind.Unspecified.", nameof(request));
         }
 
-        foreach (var channel in request.Channels.Distinct())
-        {
-            _renderer.Render(request.TemplateId, channel, request.Data);
-        }
-
-        return zone;
+        var contents = request.Channels.Distinct().ToDictionary(channel => channel, channel => _renderer.Render(request.TemplateId, channel, request.Data));
+        return new ValidRequest(request, zone, contents);
     }
+
+    /// <summary>A request that passed validation: the zone of its send time, and its content rendered for each channel.</summary>
+    private sealed record ValidRequest(
+        NotificationRequest Request, TimeZoneInfo? SendAtZone, IReadOnlyDictionary<NotificationChannel, (string? Subject, string Body)> Contents);
 
     private sealed class NotAcceptedException(DispatchResult result) : Exception
     {

@@ -137,9 +137,9 @@ internal sealed class PostgreSqlNotificationStore : NotificationStore
                 var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    var removed = await ExecuteAsync(connection, transaction, state.Sql.DeleteDigestItems, token, (object)state.Window.Items.Select(item => item.ItemId).ToArray()).ConfigureAwait(false);
+                    var removed = await ExecuteAsync(CallerTransactions.CreateCommand(transaction, state.Sql.DeleteDigestItems, (object)state.Window.Items.Select(item => item.ItemId).ToArray()), token).ConfigureAwait(false);
                     if (removed != state.Window.Items.Count
-                        || await ExecuteAsync(connection, transaction, state.Sql.EnqueueOnce, token, Parameters(state.Digest)).ConfigureAwait(false) != 1)
+                        || await ExecuteAsync(CallerTransactions.CreateCommand(transaction, state.Sql.EnqueueOnce, Parameters(state.Digest)), token).ConfigureAwait(false) != 1)
                     {
                         await transaction.RollbackAsync(token).ConfigureAwait(false);
                         return false;
@@ -153,16 +153,10 @@ internal sealed class PostgreSqlNotificationStore : NotificationStore
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
+    private static async Task<int> ExecuteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlCommand(sql, connection, transaction);
         await using (command.ConfigureAwait(false))
         {
-            foreach (var parameter in parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-            }
-
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

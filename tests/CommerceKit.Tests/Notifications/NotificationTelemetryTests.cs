@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using CommerceKit.ConformanceTests.Fixtures;
 using CommerceKit.ConformanceTests.Notifications;
 using CommerceKit.Notifications;
@@ -15,20 +13,8 @@ public sealed class NotificationTelemetryTests
         // Provider names only this test uses, so that parallel tests' measurements are not counted.
         var failing = new TestProvider("telemetry-failing", NotificationChannel.Email) { Failure = (_, _) => ProviderResult.FromHttpStatus(503) };
         var backup = new TestProvider("telemetry-backup", NotificationChannel.Email);
-        var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, meterListener) =>
-            {
-                if (instrument.Meter.Name == CommerceKitDiagnostics.MeterName && instrument.Name.StartsWith("commercekit.notification.", StringComparison.Ordinal))
-                {
-                    meterListener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, Tags(tags))));
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, Tags(tags))));
-        listener.Start();
+        using var recorder = new MeasurementRecorder("commercekit.notification.");
+        var measurements = recorder.Measurements;
         var recipients = new TestRecipients();
         recipients.Add("measured");
         var services = new ServiceCollection().AddLogging().AddSingleton<IRecipientDirectory>(recipients);
@@ -49,7 +35,7 @@ public sealed class NotificationTelemetryTests
         var dead = await dispatcher.SendAsync(Order("2"));
         await Eventually.HoldsAsync(async () => (await dispatcher.GetAsync(dead.NotificationId!))?.State == NotificationState.DeadLettered, TimeSpan.FromSeconds(10), "dead");
         await Task.Delay(200);
-        listener.RecordObservableInstruments();
+        recorder.RecordObservables();
 
         Assert.Equal(4, measurements.Count(m => m.Instrument == "commercekit.notification.attempts" && (string?)m.Tags["commercekit.notification.provider"] == "telemetry-failing"));
         Assert.Single(measurements, m => m.Instrument == "commercekit.notification.attempts" && (string?)m.Tags["commercekit.notification.provider"] == "telemetry-backup" && (string?)m.Tags["commercekit.notification.outcome"] == "Sent");
@@ -65,15 +51,4 @@ public sealed class NotificationTelemetryTests
         TemplateId = "order-confirmation",
         Data = new Dictionary<string, string> { ["orderId"] = orderId },
     };
-
-    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var result = new Dictionary<string, object?>();
-        foreach (var tag in tags)
-        {
-            result[tag.Key] = tag.Value;
-        }
-
-        return result;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using CommerceKit.ConformanceTests.Sagas;
 using CommerceKit.Sagas;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,20 +39,8 @@ public sealed class SagaEngineTests
     [Fact]
     public async Task Steps_retries_outcomes_and_sagas_by_status_are_measured()
     {
-        var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, meterListener) =>
-            {
-                if (instrument.Meter.Name == CommerceKitDiagnostics.MeterName && instrument.Name.StartsWith("commercekit.saga.", StringComparison.Ordinal))
-                {
-                    meterListener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, Tags(tags))));
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, Tags(tags))));
-        listener.Start();
+        using var recorder = new MeasurementRecorder("commercekit.saga.");
+        var measurements = recorder.Measurements;
 
         var services = new ServiceCollection().AddLogging()
             .AddSingleton(new SagaScript()).AddSingleton(new InstanceName("metered")).AddScoped<AttemptScope>();
@@ -69,7 +55,7 @@ public sealed class SagaEngineTests
         await runner.RunAsync<MeteredSaga, ScriptState>("metered-1", new ScriptState { FailAt = "pay", FailTimes = 1 });
         await runner.RunAsync<MeteredSaga, ScriptState>("metered-2", new ScriptState { FailPermanentlyAt = "pay" });
         await Task.Delay(200);
-        listener.RecordObservableInstruments();
+        recorder.RecordObservables();
 
         var mine = measurements.Where(m => (string?)m.Tags.GetValueOrDefault("commercekit.saga.name") == "metered").ToList();
         Assert.Equal(4, mine.Count(m => m.Instrument == "commercekit.saga.step.duration" && (string?)m.Tags["commercekit.saga.outcome"] == "succeeded"));
@@ -98,17 +84,6 @@ public sealed class SagaEngineTests
         Assert.Equal(SagaStatus.Completed, result.Status);
         Assert.Single(script.CallsOf("late-1", "b"));
         Assert.Equal((SagaStepStatus.Succeeded, 1), ((await runner.GetAsync("late-1"))!.Journal[1].Status, (await runner.GetAsync("late-1"))!.Journal[1].Attempts));
-    }
-
-    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var result = new Dictionary<string, object?>();
-        foreach (var tag in tags)
-        {
-            result[tag.Key] = tag.Value;
-        }
-
-        return result;
     }
 
     /// <summary>A definition only this test uses, so that its measurements are its own.</summary>
