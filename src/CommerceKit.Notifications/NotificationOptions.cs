@@ -82,8 +82,8 @@ public sealed class NotificationOptions
     public TimeSpan DigestWindow { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// An item accepted this close to the end of its digest window joins the next one, so that instances whose clocks
-    /// differ by less never add to a window being closed.
+    /// How long after its end a digest window is closed. A window refuses items once it has ended on the backend's clock
+    /// (they join the next one), and the wait lets a write that was still running as it ended land in it first.
     /// </summary>
     /// <value>The default value is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]

@@ -82,17 +82,21 @@ public abstract class NotificationStore
     /// <returns>How many are pending.</returns>
     public abstract ValueTask<long> CountPendingAsync(NotificationCategory category, CancellationToken cancellationToken);
 
-    /// <summary>Keeps a promotional notification in its digest window until the window closes.</summary>
+    /// <summary>
+    /// Keeps a promotional notification in its digest window until the window closes, unless the window has ended on
+    /// the backend's clock (checked in the same statement as the write): then nothing is kept.
+    /// </summary>
     /// <param name="item">The item.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when it is kept.</returns>
-    public abstract ValueTask AddToDigestAsync(DigestItem item, CancellationToken cancellationToken);
+    /// <returns><see langword="false"/> when the window has ended: the caller puts the item in a later one.</returns>
+    public abstract ValueTask<bool> AddToDigestAsync(DigestItem item, CancellationToken cancellationToken);
 
-    /// <summary>Reads digest windows that have closed (their end passed on the backend's clock) and still hold items.</summary>
+    /// <summary>Reads digest windows that ended at least <paramref name="grace"/> ago on the backend's clock and still hold items.</summary>
     /// <param name="maxCount">At most this many windows.</param>
+    /// <param name="grace">How long after its end a window is closed, so that a write still running as it ended is in it.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The windows, each with its items in acceptance order.</returns>
-    public abstract ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, CancellationToken cancellationToken);
+    public abstract ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, TimeSpan grace, CancellationToken cancellationToken);
 
     /// <summary>
     /// Closes a window into one notification, all or nothing: removes exactly <paramref name="window"/>'s items and

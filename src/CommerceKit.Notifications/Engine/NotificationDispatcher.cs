@@ -193,19 +193,28 @@ internal sealed class NotificationDispatcher : INotificationDispatcher
         ValidRequest valid, Recipient recipient, TimeZoneInfo zone, List<NotificationChannel> usable, CancellationToken cancellationToken)
     {
         var request = valid.Request;
-        var windowEnd = DigestWindows.End(_timeProvider.GetUtcNow(), _options.DigestMargin, _options.DigestWindow, zone);
-        var digestId = DigestWindows.NotificationId(recipient.Id, request.DigestKey!, windowEnd);
-        await _store.AddToDigestAsync(
-            new DigestItem
+        var itemId = Guid.CreateVersion7().ToString("N");
+
+        // A window that has ended on the backend's clock refuses the item (this clock may be behind): the next one takes it.
+        var windowEnd = DigestWindows.End(_timeProvider.GetUtcNow(), _options.DigestWindow, zone);
+        while (true)
+        {
+            var digestId = DigestWindows.NotificationId(recipient.Id, request.DigestKey!, windowEnd);
+            var item = new DigestItem
             {
-                ItemId = Guid.CreateVersion7().ToString("N"),
+                ItemId = itemId,
                 RecipientId = recipient.Id,
                 DigestKey = request.DigestKey!,
                 WindowEnd = windowEnd,
                 Deliveries = Deliveries(valid, recipient, usable, digestId),
-            },
-            cancellationToken).ConfigureAwait(false);
-        return new DispatchResult(DispatchOutcome.Accepted, digestId);
+            };
+            if (await _store.AddToDigestAsync(item, cancellationToken).ConfigureAwait(false))
+            {
+                return new DispatchResult(DispatchOutcome.Accepted, digestId);
+            }
+
+            windowEnd = DigestWindows.End(windowEnd, _options.DigestWindow, zone);
+        }
     }
 
     // The request was rendered for each of its channels when it was validated.

@@ -200,7 +200,7 @@ internal sealed class NotificationSender : BackgroundLoops
         {
             try
             {
-                foreach (var window in await _store.GetDueDigestsAsync(100, stoppingToken).ConfigureAwait(false))
+                foreach (var window in await _store.GetDueDigestsAsync(100, _options.DigestMargin, stoppingToken).ConfigureAwait(false))
                 {
                     await _store.CloseDigestAsync(window, DigestWindows.Compose(window, _timeProvider.GetUtcNow()), stoppingToken).ConfigureAwait(false);
                 }

@@ -161,11 +161,16 @@ internal sealed class InMemoryNotificationStore(TimeProvider timeProvider) : Not
         }
     }
 
-    public override ValueTask AddToDigestAsync(DigestItem item, CancellationToken cancellationToken)
+    public override ValueTask<bool> AddToDigestAsync(DigestItem item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            if (item.WindowEnd <= timeProvider.GetUtcNow())
+            {
+                return ValueTask.FromResult(false);
+            }
+
             var key = (item.RecipientId, item.DigestKey, item.WindowEnd);
             if (!_digests.TryGetValue(key, out var items))
             {
@@ -175,13 +180,13 @@ internal sealed class InMemoryNotificationStore(TimeProvider timeProvider) : Not
             items.Add(item);
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(true);
     }
 
-    public override ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, CancellationToken cancellationToken)
+    public override ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, TimeSpan grace, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var now = timeProvider.GetUtcNow();
+        var now = timeProvider.GetUtcNow() - grace;
         lock (_gate)
         {
             IReadOnlyList<DigestWindow> due = [.. _digests

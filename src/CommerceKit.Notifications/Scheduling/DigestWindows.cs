@@ -9,13 +9,10 @@ namespace CommerceKit.Notifications.Scheduling;
 /// </summary>
 internal static class DigestWindows
 {
-    /// <summary>
-    /// The end of the window an item accepted at <paramref name="now"/> joins. An item that would land in the last
-    /// <paramref name="margin"/> of a window joins the next one, so that no item reaches a window being closed.
-    /// </summary>
-    public static DateTimeOffset End(DateTimeOffset now, TimeSpan margin, TimeSpan window, TimeZoneInfo zone)
+    /// <summary>The end of the window that contains <paramref name="instant"/> (at a window's end: the next one's).</summary>
+    public static DateTimeOffset End(DateTimeOffset instant, TimeSpan window, TimeZoneInfo zone)
     {
-        var local = TimeZoneInfo.ConvertTime(now + margin, zone).DateTime;
+        var local = TimeZoneInfo.ConvertTime(instant, zone).DateTime;
         var dayStart = local.Date;
         var index = (long)((local - dayStart).Ticks / window.Ticks) + 1;
         var end = dayStart.AddTicks(Math.Min(index * window.Ticks, TimeSpan.TicksPerDay));

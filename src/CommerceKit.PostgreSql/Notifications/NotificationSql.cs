@@ -63,17 +63,17 @@ internal sealed class NotificationSql(string schema)
         "SELECT count(*) FROM __SCHEMA__.notifications WHERE state = 'pending' AND category = $1",
         schema);
 
-    // $1 item, $2 recipient, $3 key, $4 window end, $5 deliveries.
+    // $1 item, $2 recipient, $3 key, $4 window end, $5 deliveries: nothing when the window has ended on the database clock.
     public string AddToDigest { get; } = SchemaScripts.Render(
-        "INSERT INTO __SCHEMA__.notification_digest_items (item_id, recipient_id, digest_key, window_end, deliveries) VALUES ($1, $2, $3, $4, $5::jsonb)",
+        "INSERT INTO __SCHEMA__.notification_digest_items (item_id, recipient_id, digest_key, window_end, deliveries) SELECT $1, $2, $3, $4, $5::jsonb WHERE $4 > now()",
         schema);
 
-    // $1 how many windows: the items of windows that ended, in acceptance order.
+    // $1 how many windows, $2 grace: the items of windows that ended at least the grace ago, in acceptance order.
     public string DueDigests { get; } = SchemaScripts.Render(
         """
         WITH windows AS (
             SELECT DISTINCT recipient_id, digest_key, window_end FROM __SCHEMA__.notification_digest_items
-            WHERE window_end <= now() ORDER BY window_end LIMIT $1)
+            WHERE window_end <= now() - $2 ORDER BY window_end LIMIT $1)
         SELECT d.recipient_id, d.digest_key, d.window_end, d.item_id, d.deliveries::text
         FROM __SCHEMA__.notification_digest_items d JOIN windows w USING (recipient_id, digest_key, window_end)
         ORDER BY d.seq

@@ -90,17 +90,17 @@ internal sealed class PostgreSqlNotificationStore : NotificationStore
         await RunAsync(_sql.CountPending, [Text(category)], static async (command, token) => (long)(await command.ExecuteScalarAsync(token).ConfigureAwait(false))!, cancellationToken)
             .ConfigureAwait(false);
 
-    public override async ValueTask AddToDigestAsync(DigestItem item, CancellationToken cancellationToken) =>
+    public override async ValueTask<bool> AddToDigestAsync(DigestItem item, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.AddToDigest,
             [item.ItemId, item.RecipientId, item.DigestKey, item.WindowEnd.ToUniversalTime(), JsonSerializer.Serialize([.. item.Deliveries], NotificationJson.Default.RenderedNotificationArray)],
-            static (command, token) => command.ExecuteNonQueryAsync(token),
+            static async (command, token) => await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1,
             cancellationToken).ConfigureAwait(false);
 
-    public override async ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, CancellationToken cancellationToken) =>
+    public override async ValueTask<IReadOnlyList<DigestWindow>> GetDueDigestsAsync(int maxCount, TimeSpan grace, CancellationToken cancellationToken) =>
         await RunAsync(
             _sql.DueDigests,
-            [maxCount],
+            [maxCount, grace],
             static async (command, token) =>
             {
                 var items = new List<DigestItem>();

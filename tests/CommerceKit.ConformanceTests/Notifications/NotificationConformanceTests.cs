@@ -277,7 +277,7 @@ public abstract class NotificationConformanceTests : BackendSuite<NotificationBa
     private static void Digests(NotificationOptions options)
     {
         options.DigestWindow = TimeSpan.FromSeconds(3);
-        options.DigestMargin = TimeSpan.FromMilliseconds(200);
+        options.DigestMargin = TimeSpan.FromSeconds(1);
         options.PromotionalLimit = 0;
     }
 
