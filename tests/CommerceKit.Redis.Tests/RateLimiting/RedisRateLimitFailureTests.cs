@@ -6,6 +6,8 @@ using CommerceKit.TestServers;
 namespace CommerceKit.Redis.Tests.RateLimiting;
 
 /// <summary>The failure policy with redis-server stopped. Each test starts its own server, because it kills it.</summary>
+// It counts the process's rate-limit decisions by outcome: run alone, so that other tests' outages add none.
+[Collection(RateLimitDecisionCounting.Name)]
 public sealed class RedisRateLimitFailureTests
 {
     [Fact]
@@ -80,4 +82,11 @@ public sealed class RedisRateLimitFailureTests
 
         public void Dispose() => _listener.Dispose();
     }
+}
+
+/// <summary>Tests that count every rate-limit decision of the process run after the others, not beside them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RateLimitDecisionCounting
+{
+    public const string Name = "rate-limit decision counting";
 }
