@@ -1,29 +1,16 @@
 using CommerceKit.RateLimiting;
 using CommerceKit.ReferenceShop.Admin;
 using CommerceKit.ReferenceShop.Catalog;
-using CommerceKit.Notifications;
+using CommerceKit.ReferenceShop.Hosting;
 using CommerceKit.ReferenceShop.Notifications;
 using CommerceKit.ReferenceShop.Orders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Embedded mode: every backend in memory, no servers needed. Distributed mode arrives with the features.
-builder.Services.AddCommerceKit(o => o.KeyPrefix = "shop")
-    .AddRateLimiting()
-    .AddCaching()
-    .AddIdempotency()
-    .AddInventory()
-    .AddSagas(sagas => sagas.AddSaga<PlaceOrderSaga>())
-    .AddInbox()
-    .AddOutbox(outbox => outbox.AddHandler<OrderPlaced, SendOrderConfirmation>())
-    .AddNotifications(notifications => notifications
-        .UseRecipientDirectory<ShopRecipients>()
-        .AddProvider<SimulatorEmail>()
-        .AddProvider<SimulatorPush>()
-        .AddTemplate(new NotificationTemplate("order-confirmation", "Thank you! Order {{orderId}} is confirmed: {{total}} EUR.") { Subject = "Your order {{orderId}}" })
-        .AddTemplate(new NotificationTemplate("order-push", "Order {{orderId}} confirmed"))
-        .Configure(o => o.PromotionalLimit = 0));
+// Embedded (every backend in memory) unless ConnectionStrings:Redis and ConnectionStrings:Postgres are both set.
+builder.Services.AddShopLibraries(builder.Configuration);
+builder.Services.AddShopStorage(builder.Configuration);
 builder.Services.AddOrders();
 builder.Services.AddSingleton<ShopMetrics>();
 
@@ -40,8 +27,6 @@ builder.Services.AddCommerceKitProblemDetails();
 var perAddress = builder.Configuration.GetValue("Shop:RateLimits:RequestsPerSecondPerAddress", 100);
 builder.Services.AddRateLimiter(o => o.AddCommerceKitPolicy(
     "per-address", new TokenBucketPolicy(perAddress, TimeSpan.FromSeconds(1)), http => http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
-builder.Services.AddSingleton(InMemoryCatalog.Seeded());
-builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 

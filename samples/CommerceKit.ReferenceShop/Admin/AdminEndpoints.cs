@@ -41,7 +41,7 @@ internal static class AdminEndpoints
     // The catalog and the stock change, then the product's cached page is removed (on every instance sharing the
     // cache's second level), so the next read loads the new values.
     private static async Task<IResult> PutProductAsync(
-        string sku, ProductUpdate update, InMemoryCatalog catalog, IInventory inventory, CommerceKit.Caching.ICacheAside cache, CancellationToken cancellationToken)
+        string sku, ProductUpdate update, ICatalog catalog, IInventory inventory, CommerceKit.Caching.ICacheAside cache, CancellationToken cancellationToken)
     {
         if (!KeyGuard.IsValid(sku, 64) || string.IsNullOrWhiteSpace(update.Name) || update.Name.Length > 200 || (update.Description?.Length ?? 0) > 2000
             || update.PriceCents is < 0 or > 100_000_000 || update.Currency is not { Length: 3 } || update.OnHand is < 0 or > 1_000_000_000)
@@ -49,17 +49,17 @@ internal static class AdminEndpoints
             return CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, "A product needs a SKU, a name, a price from 0, a three-letter currency and a stock from 0.");
         }
 
-        var product = new Product(sku, update.Name, update.Description ?? "", update.PriceCents, update.Currency.ToUpperInvariant(), (int)Math.Min(update.OnHand, int.MaxValue));
-        catalog.Upsert(product);
+        var product = new Product(sku, update.Name, update.Description ?? "", update.PriceCents, update.Currency.ToUpperInvariant(), update.OnHand);
+        await catalog.UpsertAsync(product, cancellationToken);
         await inventory.SetStockAsync(sku, update.OnHand, cancellationToken);
         await cache.RemoveAsync(ProductEndpoints.CacheKey(sku), cancellationToken);
         return Results.Ok(new { sku, name = product.Name, description = product.Description, priceCents = product.PriceCents, currency = product.Currency, onHand = update.OnHand });
     }
 
     // Read from the inventory backend each time: never cached.
-    private static async Task<IResult> GetStockAsync(string sku, InMemoryCatalog catalog, IInventory inventory, CancellationToken cancellationToken)
+    private static async Task<IResult> GetStockAsync(string sku, ICatalog catalog, IInventory inventory, CancellationToken cancellationToken)
     {
-        if (catalog.Find(sku) is null)
+        if (await catalog.FindAsync(sku, cancellationToken) is null)
         {
             return CommerceKitProblems.Problem(404, "product_not_found", "No product has this SKU.");
         }
@@ -69,7 +69,7 @@ internal static class AdminEndpoints
     }
 
     private static async Task<IResult> GetStatsAsync(
-        InMemoryCatalog catalog,
+        ICatalog catalog,
         IInventory inventory,
         SagaStore sagas,
         OutboxStore outbox,
@@ -80,7 +80,7 @@ internal static class AdminEndpoints
         var bySagaStatus = await sagas.CountByStatusAsync(cancellationToken);
         long Sagas(params SagaStatus[] statuses) => statuses.Sum(status => bySagaStatus.GetValueOrDefault(status));
         var reserved = 0L;
-        foreach (var product in catalog.Page(null, int.MaxValue).Items)
+        foreach (var product in (await catalog.PageAsync(null, int.MaxValue, cancellationToken)).Items)
         {
             reserved += (await inventory.GetStockAsync(product.Sku, cancellationToken)).Reserved;
         }

@@ -6,7 +6,7 @@ namespace CommerceKit.ReferenceShop.Catalog;
 /// The embedded catalog: products ordered by SKU, paged by a cursor that names the last SKU seen. An admin update
 /// replaces the whole snapshot (updates are rare, reads constant).
 /// </summary>
-internal sealed class InMemoryCatalog
+internal sealed class InMemoryCatalog : ICatalog
 {
     private readonly Lock _updates = new();
     private volatile Snapshot _snapshot;
@@ -15,19 +15,20 @@ internal sealed class InMemoryCatalog
 
     public static InMemoryCatalog Seeded() => new(CatalogSeed.Products);
 
-    public Product? Find(string sku) => _snapshot.BySku.GetValueOrDefault(sku);
+    public ValueTask<Product?> FindAsync(string sku, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_snapshot.BySku.GetValueOrDefault(sku));
 
-    /// <summary>Adds or replaces a product.</summary>
-    public void Upsert(Product product)
+    public ValueTask UpsertAsync(Product product, CancellationToken cancellationToken)
     {
         lock (_updates)
         {
             _snapshot = new Snapshot(_snapshot.Ordered.Where(existing => existing.Sku != product.Sku).Append(product));
         }
+
+        return ValueTask.CompletedTask;
     }
 
-    /// <summary>Up to <paramref name="limit"/> products whose SKU sorts after <paramref name="afterSku"/>.</summary>
-    public (IReadOnlyList<Product> Items, bool HasMore) Page(string? afterSku, int limit)
+    public ValueTask<(IReadOnlyList<Product> Items, bool HasMore)> PageAsync(string? afterSku, int limit, CancellationToken cancellationToken)
     {
         var ordered = _snapshot.Ordered;
         var start = 0;
@@ -37,8 +38,8 @@ internal sealed class InMemoryCatalog
             start = index >= 0 ? index + 1 : ~index;
         }
 
-        var items = ordered.Skip(start).Take(limit).ToList();
-        return (items, start + items.Count < ordered.Length);
+        IReadOnlyList<Product> items = [.. ordered.Skip(start).Take(limit)];
+        return ValueTask.FromResult((items, start + items.Count < ordered.Length));
     }
 
     private sealed class SkuComparer : IComparer<object>

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using CommerceKit.AspNetCore.ProblemDetails;
 using CommerceKit.Caching;
+using CommerceKit.Inventory;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CommerceKit.ReferenceShop.Catalog;
@@ -19,7 +20,9 @@ internal static class ProductEndpoints
         return endpoints;
     }
 
-    private static Results<Ok<ProductPage>, ProblemHttpResult> ListProducts(InMemoryCatalog catalog, string? limit, string? cursor)
+    // "available" is read from the inventory: the catalog holds names and prices, the inventory the stock.
+    private static async Task<Results<Ok<ProductPage>, ProblemHttpResult>> ListProducts(
+        ICatalog catalog, IInventory inventory, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         var size = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > MaxPageSize))
@@ -33,8 +36,14 @@ internal static class ProductEndpoints
             return CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, "'cursor' is not a cursor this API returned.");
         }
 
-        var (items, hasMore) = catalog.Page(afterSku, size);
-        var summaries = items.Select(p => new ProductSummary(p.Sku, p.Name, p.PriceCents, p.Currency, p.OnHand)).ToList();
+        var (items, hasMore) = await catalog.PageAsync(afterSku, size, cancellationToken);
+        var summaries = new List<ProductSummary>(items.Count);
+        foreach (var p in items)
+        {
+            var stock = await inventory.GetStockAsync(p.Sku, cancellationToken);
+            summaries.Add(new ProductSummary(p.Sku, p.Name, p.PriceCents, p.Currency, stock.Available));
+        }
+
         return TypedResults.Ok(new ProductPage(summaries, hasMore ? EncodeCursor(items[^1].Sku) : null));
     }
 
@@ -42,7 +51,8 @@ internal static class ProductEndpoints
     // update can remove it. "available" may lag by up to the duration; checkout never relies on it.
     private static readonly CacheEntryOptions ProductCaching = new() { Duration = TimeSpan.FromSeconds(30), FailSafeMaxDuration = TimeSpan.FromHours(1) };
 
-    private static async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> GetProduct(InMemoryCatalog catalog, ICacheAside cache, string sku, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> GetProduct(
+        ICatalog catalog, IInventory inventory, ICacheAside cache, string sku, CancellationToken cancellationToken)
     {
         var key = CacheKey(sku);
         if (!KeyGuard.IsValid(key))
@@ -53,7 +63,9 @@ internal static class ProductEndpoints
         // Unknown SKUs are cached too (as null), so probing them cannot reach the catalog on every request.
         var detail = await cache.GetOrCreateAsync(
             key,
-            (_, _) => ValueTask.FromResult(catalog.Find(sku) is { } p ? new ProductDetail(p.Sku, p.Name, p.Description, p.PriceCents, p.Currency, p.OnHand) : null),
+            async (_, token) => await catalog.FindAsync(sku, token) is { } p
+                ? new ProductDetail(p.Sku, p.Name, p.Description, p.PriceCents, p.Currency, (await inventory.GetStockAsync(p.Sku, token)).Available)
+                : null,
             ProductCaching,
             cancellationToken);
         return detail is not null ? TypedResults.Ok(detail) : NotFound();

@@ -10,7 +10,7 @@ internal static class CustomerNotificationEndpoints
     public static IEndpointRouteBuilder MapCustomerNotificationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/customers/{customerId}/notifications", async (
-            string customerId, HttpContext http, CustomerNotifications sent, INotificationDispatcher notifications, CancellationToken cancellationToken) =>
+            string customerId, HttpContext http, ICustomerNotifications sent, INotificationDispatcher notifications, CancellationToken cancellationToken) =>
         {
             if (http.Request.Headers[OrderEndpoints.CustomerHeader] != customerId)
             {
@@ -18,7 +18,7 @@ internal static class CustomerNotificationEndpoints
             }
 
             var list = new List<object>();
-            foreach (var (notificationId, channel, template) in sent.Of(customerId))
+            foreach (var (notificationId, channel, template) in await sent.OfAsync(customerId, cancellationToken))
             {
                 var status = await notifications.GetAsync(notificationId, cancellationToken);
                 list.Add(new

@@ -14,7 +14,7 @@ internal sealed record OrderPlaced(string OrderId, string CustomerId, string Ema
 /// Handles <see cref="OrderPlaced"/> once per message (the inbox) by asking the dispatcher for one order-confirmation
 /// email and a push, each de-duplicated by the order id: a redelivered event sends nothing again.
 /// </summary>
-internal sealed class SendOrderConfirmation(IInbox inbox, INotificationDispatcher notifications, CustomerNotifications sent) : IOutboxHandler<OrderPlaced>
+internal sealed class SendOrderConfirmation(IInbox inbox, INotificationDispatcher notifications, ICustomerNotifications sent) : IOutboxHandler<OrderPlaced>
 {
     private static readonly (NotificationChannel Channel, string Template)[] Confirmations =
         [(NotificationChannel.Email, "order-confirmation"), (NotificationChannel.Push, "order-push")];
@@ -36,37 +36,50 @@ internal sealed class SendOrderConfirmation(IInbox inbox, INotificationDispatche
                     token);
                 if (result.NotificationId is { } id)
                 {
-                    sent.Add(message.CustomerId, id, channel, template);
+                    await sent.AddAsync(message.CustomerId, new CustomerNotification(id, channel, template), token);
                 }
             }
         }, cancellationToken);
 }
 
+/// <summary>A notification the shop asked for a customer.</summary>
+internal sealed record CustomerNotification(string NotificationId, NotificationChannel Channel, string Template);
+
 /// <summary>Which notifications the shop asked for each customer (for <c>GET /customers/{id}/notifications</c>).</summary>
-internal sealed class CustomerNotifications
+internal interface ICustomerNotifications
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, (NotificationChannel Channel, string Template)>> _byCustomer = new(StringComparer.Ordinal);
+    /// <summary>Records a notification; recording it again changes nothing.</summary>
+    ValueTask AddAsync(string customerId, CustomerNotification notification, CancellationToken cancellationToken);
 
-    public void Add(string customerId, string notificationId, NotificationChannel channel, string template) =>
-        _byCustomer.GetOrAdd(customerId, _ => new(StringComparer.Ordinal))[notificationId] = (channel, template);
+    ValueTask<IReadOnlyList<CustomerNotification>> OfAsync(string customerId, CancellationToken cancellationToken);
+}
 
-    public IReadOnlyList<(string NotificationId, NotificationChannel Channel, string Template)> Of(string customerId) =>
-        _byCustomer.TryGetValue(customerId, out var notifications)
-            ? [.. notifications.Select(entry => (entry.Key, entry.Value.Channel, entry.Value.Template))]
-            : [];
+/// <summary>The embedded list of customers' notifications.</summary>
+internal sealed class InMemoryCustomerNotifications : ICustomerNotifications
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, CustomerNotification>> _byCustomer = new(StringComparer.Ordinal);
+
+    public ValueTask AddAsync(string customerId, CustomerNotification notification, CancellationToken cancellationToken)
+    {
+        _byCustomer.GetOrAdd(customerId, _ => new(StringComparer.Ordinal))[notification.NotificationId] = notification;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<CustomerNotification>> OfAsync(string customerId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<CustomerNotification>>(_byCustomer.TryGetValue(customerId, out var notifications) ? [.. notifications.Values] : []);
 }
 
 /// <summary>Customers as recipients: the email of their latest order, a push device, UTC.</summary>
-internal sealed class ShopRecipients(OrderBook orders) : IRecipientDirectory
+internal sealed class ShopRecipients(IOrderBook orders) : IRecipientDirectory
 {
-    public ValueTask<Recipient?> GetAsync(string recipientId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(orders.LatestEmail(recipientId) is { } email
+    public async ValueTask<Recipient?> GetAsync(string recipientId, CancellationToken cancellationToken) =>
+        await orders.LatestEmailAsync(recipientId, cancellationToken) is { } email
             ? new Recipient
             {
                 Id = recipientId,
                 Addresses = new Dictionary<NotificationChannel, string> { [NotificationChannel.Email] = email, [NotificationChannel.Push] = $"device-{recipientId}" },
             }
-            : null);
+            : null;
 }
 
 /// <summary>The simulator's email provider.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
 using CommerceKit.AspNetCore.ProblemDetails;
+using CommerceKit.AspNetCore.RateLimiting;
 using CommerceKit.RateLimiting;
 using CommerceKit.ReferenceShop.Catalog;
 using CommerceKit.Sagas;
@@ -32,7 +33,7 @@ internal static class OrderEndpoints
     private static async Task<IResult> PlaceOrderAsync(
         OrderRequest request,
         HttpContext http,
-        InMemoryCatalog catalog,
+        ICatalog catalog,
         ISagaRunner sagas,
         OrderLimits limits,
         IConfiguration configuration,
@@ -52,7 +53,7 @@ internal static class OrderEndpoints
         var lines = new List<OrderLine>();
         foreach (var item in request.Items!.GroupBy(item => item.Sku!, StringComparer.Ordinal))
         {
-            if (catalog.Find(item.Key) is not { } product)
+            if (await catalog.FindAsync(item.Key, cancellationToken) is not { } product)
             {
                 return CommerceKitProblems.Problem(422, "unknown_sku", $"There is no product '{item.Key}'.");
             }
@@ -61,6 +62,7 @@ internal static class OrderEndpoints
         }
 
         using var lease = await limits.AcquireAsync(customerId, cancellationToken);
+        http.AddRateLimitHeaders(OrderLimits.PolicyName, limits.Policy, lease);
         if (!lease.IsAcquired)
         {
             if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
@@ -93,21 +95,24 @@ internal static class OrderEndpoints
             return Pending(orderId);
         }
 
+        // A failed order's problem names it too, so the client can look at its saga with GET /orders/{orderId}.
+        KeyValuePair<string, object?>[] failed = [new("orderId", orderId)];
         return result.Status switch
         {
             SagaStatus.Completed => Results.Created($"/orders/{orderId}", new { orderId, status = "confirmed", totalCents = state.TotalCents, items = lines }),
             _ => OrderFailure.Of(result) switch
             {
-                OrderFailure.OutOfStock => CommerceKitProblems.Problem(409, OrderFailure.OutOfStock, "Not enough stock for this order."),
-                OrderFailure.PaymentDeclined => CommerceKitProblems.Problem(402, OrderFailure.PaymentDeclined, "The card was declined."),
-                OrderFailure.InvalidPayment => CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, "The payment token was refused by the gateway."),
-                OrderFailure.PaymentUnavailable => CommerceKitProblems.Problem(503, ProblemCodes.BackendUnavailable, "The payment gateway is unavailable; the order failed and nothing was charged for it."),
+                OrderFailure.OutOfStock => CommerceKitProblems.Problem(409, OrderFailure.OutOfStock, "Not enough stock for this order.", failed),
+                OrderFailure.PaymentDeclined => CommerceKitProblems.Problem(402, OrderFailure.PaymentDeclined, "The card was declined.", failed),
+                OrderFailure.InvalidPayment => CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, "The payment token was refused by the gateway.", failed),
+                OrderFailure.PaymentUnavailable => CommerceKitProblems.Problem(
+                    503, ProblemCodes.BackendUnavailable, "The payment gateway is unavailable; the order failed and nothing was charged for it.", failed),
                 _ => Pending(orderId),
             },
         };
     }
 
-    private static async Task<IResult> GetOrderAsync(string orderId, HttpContext http, ISagaRunner sagas, OrderBook orders, IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<IResult> GetOrderAsync(string orderId, HttpContext http, ISagaRunner sagas, IOrderBook orders, IConfiguration configuration, CancellationToken cancellationToken)
     {
         var saga = KeyGuard.IsValid(orderId) ? await sagas.GetAsync(orderId, cancellationToken) : null;
         if (saga is null || saga.SagaName != "place-order")
@@ -123,7 +128,7 @@ internal static class OrderEndpoints
         }
 
         var result = saga.ToResult();
-        var status = saga.Status == SagaStatus.Completed && orders.Find(orderId) is not null ? "confirmed" : OrderFailure.Of(result) is null ? "pending" : "failed";
+        var status = saga.Status == SagaStatus.Completed && await orders.FindAsync(orderId, cancellationToken) is not null ? "confirmed" : OrderFailure.Of(result) is null ? "pending" : "failed";
         return Results.Ok(new
         {
             orderId,
@@ -172,12 +177,19 @@ internal static class OrderEndpoints
 }
 
 /// <summary>The per-customer order limit (<c>Shop:RateLimits:OrdersPerMinutePerCustomer</c>), counted by the handler: new orders only.</summary>
-internal sealed class OrderLimits(IRateLimiterProvider limiters, IConfiguration configuration)
+internal sealed class OrderLimits
 {
-    private readonly PartitionedRateLimiter<string> _limiter = limiters.CreatePartitionedLimiter<string>(
-        "orders-per-customer",
-        new FixedWindowPolicy(configuration.GetValue("Shop:RateLimits:OrdersPerMinutePerCustomer", 10), TimeSpan.FromMinutes(1)),
-        customerId => customerId);
+    public const string PolicyName = "orders-per-customer";
+
+    private readonly PartitionedRateLimiter<string> _limiter;
+
+    public OrderLimits(IRateLimiterProvider limiters, IConfiguration configuration)
+    {
+        Policy = new FixedWindowPolicy(configuration.GetValue("Shop:RateLimits:OrdersPerMinutePerCustomer", 10), TimeSpan.FromMinutes(1));
+        _limiter = limiters.CreatePartitionedLimiter<string>(PolicyName, Policy, customerId => customerId);
+    }
+
+    public RateLimitPolicy Policy { get; }
 
     public ValueTask<RateLimitLease> AcquireAsync(string customerId, CancellationToken cancellationToken) =>
         _limiter.AcquireAsync(customerId, 1, cancellationToken);

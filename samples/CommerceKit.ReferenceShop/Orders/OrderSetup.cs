@@ -1,20 +1,15 @@
-using CommerceKit.Inventory;
-using CommerceKit.ReferenceShop.Catalog;
 using CommerceKit.ReferenceShop.Notifications;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace CommerceKit.ReferenceShop.Orders;
 
-/// <summary>Registers ordering: the saga, the gateway client with its resilience, the stock seeding, the order book.</summary>
+/// <summary>Registers ordering: the per-customer limit and the gateway client with its resilience.</summary>
 internal static class OrderSetup
 {
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
-        services.AddSingleton<OrderBook>();
         services.AddSingleton<OrderLimits>();
-        services.AddHostedService<StockSeeding>();
-        services.AddSingleton<CustomerNotifications>();
         services.AddHttpClient(SimulatorMessageProvider.Client, (provider, http) => http.BaseAddress = ProvidersAddress(provider));
         services.AddHttpClient<PaymentGateway>((provider, http) => http.BaseAddress = ProvidersAddress(provider))
             .AddStandardResilienceHandler(o =>
@@ -48,19 +43,5 @@ internal static class OrderSetup
 
         local.Path = "/simulator/";
         return local.Uri;
-    }
-
-    /// <summary>Puts the catalog's stock into the inventory when the shop starts (embedded mode: memory starts empty).</summary>
-    private sealed class StockSeeding(InMemoryCatalog catalog, IInventory inventory) : IHostedService
-    {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            foreach (var product in catalog.Page(null, int.MaxValue).Items)
-            {
-                await inventory.SetStockAsync(product.Sku, product.OnHand, cancellationToken);
-            }
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -11,6 +11,12 @@ internal enum ChargeOutcome
     Invalid,
 }
 
+/// <summary>A charge as the gateway lists it.</summary>
+internal sealed record GatewayCharge(string ChargeId, string? OrderId, string Status, bool Refunded)
+{
+    public bool IsRefundable => Status == "succeeded" && !Refunded;
+}
+
 /// <summary>
 /// The payment gateway (the provider simulator, in process or at <c>Shop:ProvidersUrl</c>) over HTTP. Retries,
 /// timeouts and the circuit breaker come from Microsoft.Extensions.Http.Resilience; every charge carries the saga
@@ -42,6 +48,13 @@ internal sealed class PaymentGateway(HttpClient http)
                 // The resilience handler already retried: this charge's outcome is unknown for now.
                 throw new HttpRequestException($"The payment gateway answered {(int)response.StatusCode}.", null, response.StatusCode);
         }
+    }
+
+    /// <summary>The gateway's charges, of one order or of all (<paramref name="orderId"/> null).</summary>
+    public async Task<IReadOnlyList<GatewayCharge>> ListChargesAsync(string? orderId, CancellationToken cancellationToken)
+    {
+        var path = orderId is null ? "v1/charges" : $"v1/charges?orderId={Uri.EscapeDataString(orderId)}";
+        return await http.GetFromJsonAsync<List<GatewayCharge>>(path, cancellationToken) ?? [];
     }
 
     public async Task RefundAsync(string chargeId, CancellationToken cancellationToken)

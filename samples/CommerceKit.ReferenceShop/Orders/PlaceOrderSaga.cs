@@ -72,35 +72,39 @@ internal sealed class PlaceOrderSaga : SagaDefinition<PlaceOrderState>
         };
     }
 
+    // A charge whose answer was lost (a timeout, an outage) may still have succeeded: without a charge id, every
+    // charge the gateway holds for this order is refunded. One that lands later is left to the charge reconciliation.
     private static async Task RefundAsync(SagaStepContext<PlaceOrderState> step, CancellationToken cancellationToken)
     {
+        var gateway = step.Services.GetRequiredService<PaymentGateway>();
         if (step.State.ChargeId is { } chargeId)
         {
-            await step.Services.GetRequiredService<PaymentGateway>().RefundAsync(chargeId, cancellationToken);
+            await gateway.RefundAsync(chargeId, cancellationToken);
+            return;
+        }
+
+        foreach (var charge in await gateway.ListChargesAsync(step.State.OrderId, cancellationToken))
+        {
+            if (charge.IsRefundable)
+            {
+                await gateway.RefundAsync(charge.ChargeId, cancellationToken);
+            }
         }
     }
 
     private static async Task ConfirmAsync(SagaStepContext<PlaceOrderState> step, CancellationToken cancellationToken) =>
         await step.Services.GetRequiredService<IInventory>().ConfirmAsync(step.State.OrderId, cancellationToken);
 
-    // The order and its OrderPlaced event (in memory here: a PostgreSQL shop writes both in one transaction).
+    // The order and its OrderPlaced event, both or neither (one PostgreSQL transaction in a distributed shop).
     private static async Task SaveAsync(SagaStepContext<PlaceOrderState> step, CancellationToken cancellationToken)
     {
         var state = step.State;
-        step.Services.GetRequiredService<OrderBook>()
-            .Save(new ConfirmedOrder(state.OrderId, state.CustomerId, state.Email, state.Items, state.TotalCents, state.ChargeId!));
         var placed = OutboxMessage.Create(new OrderPlaced(state.OrderId, state.CustomerId, state.Email, state.TotalCents), partitionKey: state.OrderId) with
         {
             Id = OrderPlacedId(state.OrderId),
         };
-        try
-        {
-            await step.Services.GetRequiredService<IOutbox>().EnqueueAsync(placed, cancellationToken);
-        }
-        catch (ArgumentException)
-        {
-            // An earlier attempt of this step enqueued the event already: its id is derived from the order's.
-        }
+        await step.Services.GetRequiredService<IOrderBook>().SaveAsync(
+            new ConfirmedOrder(state.OrderId, state.CustomerId, state.Email, state.Items, state.TotalCents, state.ChargeId!), placed, cancellationToken);
     }
 
     private static Guid OrderPlacedId(string orderId) => new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(orderId)).AsSpan(0, 16));

@@ -60,7 +60,7 @@ public sealed class CommerceKitRateLimiterPolicy : IRateLimiterPolicy<string>
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        RateLimitHeaders.Track(httpContext, this);
+        RateLimitHeaders.Track(httpContext, Name, Policy);
         var partition = PartitionKey(httpContext) ?? "";
         if (!KeyGuard.IsValid(partition))
         {

@@ -12,13 +12,28 @@ namespace CommerceKit.AspNetCore.RateLimiting;
 /// </summary>
 internal sealed class RateLimitHeaders(HttpResponse response)
 {
-    private readonly List<(CommerceKitRateLimiterPolicy Policy, RateLimitLease? Lease)> _policies = [];
+    private readonly List<(string Name, RateLimitPolicy Policy, RateLimitLease? Lease)> _policies = [];
 
     /// <summary>
-    /// Starts watching the leases of <paramref name="policy"/> on this request. The middleware asks for the partition
-    /// right before each acquisition, on the same async flow, so the observer set here sees that acquisition's lease.
+    /// Starts watching the leases of the policy called <paramref name="name"/> on this request. The middleware asks for
+    /// the partition right before each acquisition, on the same async flow, so the observer set here sees that
+    /// acquisition's lease.
     /// </summary>
-    public static void Track(HttpContext httpContext, CommerceKitRateLimiterPolicy policy)
+    public static void Track(HttpContext httpContext, string name, RateLimitPolicy policy)
+    {
+        var headers = Of(httpContext);
+        var index = headers.IndexOf(name, policy);
+        RateLimitLeaseObserver.Current = lease => headers.Record(index, lease);
+    }
+
+    /// <summary>Adds a decision an endpoint made itself (see <see cref="RateLimitHttpContextExtensions"/>).</summary>
+    public static void Add(HttpContext httpContext, string name, RateLimitPolicy policy, RateLimitLease lease)
+    {
+        var headers = Of(httpContext);
+        headers.Record(headers.IndexOf(name, policy), lease);
+    }
+
+    private static RateLimitHeaders Of(HttpContext httpContext)
     {
         var headers = httpContext.Features.Get<RateLimitHeaders>();
         if (headers is null)
@@ -28,14 +43,19 @@ internal sealed class RateLimitHeaders(HttpResponse response)
             httpContext.Response.OnStarting(static state => ((RateLimitHeaders)state).WriteAsync(), headers);
         }
 
-        var index = headers._policies.FindIndex(entry => entry.Policy == policy);
+        return headers;
+    }
+
+    private int IndexOf(string name, RateLimitPolicy policy)
+    {
+        var index = _policies.FindIndex(entry => entry.Name == name);
         if (index < 0)
         {
-            index = headers._policies.Count;
-            headers._policies.Add((policy, null));
+            index = _policies.Count;
+            _policies.Add((name, policy, null));
         }
 
-        RateLimitLeaseObserver.Current = lease => headers.Record(index, lease);
+        return index;
     }
 
     private void Record(int index, RateLimitLease lease)
@@ -43,7 +63,7 @@ internal sealed class RateLimitHeaders(HttpResponse response)
         // The first real decision counts: a later lease on this flow belongs to other code.
         if (_policies[index].Lease is null)
         {
-            _policies[index] = (_policies[index].Policy, lease);
+            _policies[index] = _policies[index] with { Lease = lease };
         }
     }
 
@@ -53,22 +73,22 @@ internal sealed class RateLimitHeaders(HttpResponse response)
         var headers = response.Headers;
         var policies = new StringBuilder();
         var limits = new StringBuilder();
-        foreach (var (policy, lease) in _policies)
+        foreach (var (name, policy, lease) in _policies)
         {
             if (lease is null)
             {
                 continue;
             }
 
-            Append(policies, $"\"{policy.Name}\";q={policy.Policy.PermitLimit}");
-            if (policy.Policy.Window is { } window)
+            Append(policies, $"\"{name}\";q={policy.PermitLimit}");
+            if (policy.Window is { } window)
             {
                 policies.Append(CultureInfo.InvariantCulture, $";w={Seconds(window)}");
             }
 
             lease.TryGetMetadata(RateLimitMetadata.Remaining, out var remaining);
             lease.TryGetMetadata(RateLimitMetadata.Reset, out var reset);
-            Append(limits, $"\"{policy.Name}\";r={Math.Max(0, remaining)};t={Seconds(reset)}");
+            Append(limits, $"\"{name}\";r={Math.Max(0, remaining)};t={Seconds(reset)}");
         }
 
         if (policies.Length > 0)
