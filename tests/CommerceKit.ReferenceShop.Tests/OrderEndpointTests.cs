@@ -101,6 +101,35 @@ public sealed class OrderEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Too_many_lines_and_oversized_or_malformed_headers_get_400_problems()
+    {
+        const string Order = """{"items":[{"sku":"FLASH-001","quantity":1}],"paymentToken":"tok_ok","email":"o@example.com"}""";
+        var lines = string.Join(",", Enumerable.Repeat("""{"sku":"FLASH-001","quantity":1}""", 51));
+        var huge = string.Join(",", Enumerable.Repeat("""{"sku":"FLASH-001","quantity":1}""", 10_000));
+
+        await AssertProblemAsync(await SendAsync("olga", "k1", $$"""{"items":[{{lines}}],"paymentToken":"tok_ok","email":"o@example.com"}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("olga", "k2", $$"""{"items":[{{huge}}],"paymentToken":"tok_ok","email":"o@example.com"}"""), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync(new string('c', 5_000), "k3", Order), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("olga", new string('k', 5_000), Order), 400, "invalid_request");
+        await AssertProblemAsync(await SendAsync("olga", "bad\u0001key", Order), 400, "invalid_request");
+        var stock = await _shop.Services.GetRequiredService<IInventory>().GetStockAsync("FLASH-001");
+        Assert.Equal((100L, 0L), (stock.OnHand, stock.Reserved));
+    }
+
+    [Fact]
+    public async Task Order_answers_carry_the_per_customer_RateLimit_headers_beside_the_per_address_ones()
+    {
+        using var placed = await OrderAsync("pete", "headers-1", "tok_ok", ("FLASH-001", 1));
+
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var policy = string.Join(", ", placed.Headers.GetValues("RateLimit-Policy"));
+        var limit = string.Join(", ", placed.Headers.GetValues("RateLimit"));
+        Assert.Contains("\"orders-per-customer\";q=3;w=60", policy, StringComparison.Ordinal);
+        Assert.Contains("\"per-address\"", policy, StringComparison.Ordinal);
+        Assert.Contains("\"orders-per-customer\";r=2;", limit, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Another_customers_order_is_404_and_the_admin_key_shows_it()
     {
         using var placed = await OrderAsync("gina", "key-6", "tok_ok", ("FLASH-001", 1));

@@ -6,6 +6,7 @@ using CommerceKit.AspNetCore.RateLimiting;
 using CommerceKit.RateLimiting;
 using CommerceKit.ReferenceShop.Catalog;
 using CommerceKit.Sagas;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CommerceKit.ReferenceShop.Orders;
 
@@ -16,6 +17,7 @@ internal static class OrderEndpoints
     public const string AdminKeyHeader = "X-Admin-Key";
     private const int MaxLines = 50;
     private const int MaxQuantity = 100;
+    private const int MaxBodyBytes = 64 * 1024;
 
     public sealed record OrderItem(string? Sku, int Quantity);
 
@@ -25,7 +27,10 @@ internal static class OrderEndpoints
     {
         // Idempotency runs first and answers replays and keys in progress itself: those never reach the handler, so they
         // never count against the customer's order limit.
-        endpoints.MapPost("/orders", PlaceOrderAsync).RequireIdempotency(o => o.ScopeHeader = CustomerHeader);
+        // An order of 50 lines is a few kilobytes: a larger body is refused (413) before it is read.
+        endpoints.MapPost("/orders", PlaceOrderAsync)
+            .RequireIdempotency(o => o.ScopeHeader = CustomerHeader)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         endpoints.MapGet("/orders/{orderId}", GetOrderAsync);
         return endpoints;
     }

@@ -221,6 +221,28 @@ public sealed class DistributedShopTests(ShopCluster cluster)
         }
     }
 
+    [Fact]
+    public async Task Through_Kestrel_an_oversized_order_body_is_a_413_payload_too_large_problem_and_malformed_json_a_400_problem()
+    {
+        var huge = string.Join(",", Enumerable.Repeat("""{"sku":"FLASH-001","quantity":1}""", 5_000));
+
+        var (oversized, oversizedCode) = await PostOrderAsync($$"""{"items":[{{huge}}],"paymentToken":"tok_ok","email":"big@body.test"}""");
+        var (malformed, malformedCode) = await PostOrderAsync("""{"items":[{"sku":""");
+
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "payload_too_large"), (oversized, oversizedCode));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (malformed, malformedCode));
+
+        async Task<(HttpStatusCode, string?)> PostOrderAsync(string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "orders") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            request.Headers.Add("X-Customer-Id", "big-body");
+            using var response = await cluster.Shops[0].SendAsync(request);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return (response.StatusCode, problem.GetProperty("code").GetString());
+        }
+    }
+
     // A 500 is a bug: the instances' logs say which.
     private void AssertNoServerErrors(IReadOnlyList<Purchase> purchases)
     {
