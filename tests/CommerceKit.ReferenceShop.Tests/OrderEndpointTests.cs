@@ -327,20 +327,4 @@ public sealed class OrderEndpointTests : IDisposable
             Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
         }
     }
-
-    /// <summary>The shop in embedded mode; its gateway client reaches the in-process simulator through the test server.</summary>
-    private sealed class ShopFactory : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Shop:AdminKey", "test-admin-key");
-            builder.UseSetting("Shop:RateLimits:OrdersPerMinutePerCustomer", "3");
-            builder.UseSetting("Shop:OrderWait", "00:01:00");
-            builder.ConfigureTestServices(services =>
-            {
-                services.AddHttpClient<PaymentGateway>().ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
-                services.AddHttpClient(SimulatorMessageProvider.Client).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
-            });
-        }
-    }
 }
