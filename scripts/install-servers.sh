@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs redis-server and PostgreSQL from Debian packages when they are missing. The tests and the
+# Installs redis-server, PostgreSQL and Chromium from Debian packages when they are missing. The tests and the
 # benchmarks start their own server processes on free loopback ports; nothing is started here.
 set -euo pipefail
 
@@ -9,6 +9,8 @@ missing=()
 command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
 { [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ] && [ -x "$(pg_bin)/initdb" ]; } || missing+=(postgresql)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# The storefront's browser tests drive Debian's Chromium through Playwright (its own browser download is not used).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -1,51 +1,14 @@
-using CommerceKit.RateLimiting;
-using CommerceKit.ReferenceShop.Admin;
-using CommerceKit.ReferenceShop.Catalog;
+using CommerceKit.ReferenceShop.Demo;
 using CommerceKit.ReferenceShop.Hosting;
-using CommerceKit.ReferenceShop.Notifications;
-using CommerceKit.ReferenceShop.Orders;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// Embedded (every backend in memory) unless ConnectionStrings:Redis and ConnectionStrings:Postgres are both set.
-builder.Services.AddShopLibraries(builder.Configuration);
-builder.Services.AddShopStorage(builder.Configuration);
-builder.Services.AddOrders();
-builder.Services.AddSingleton<ShopMetrics>();
-
-// Without Shop:ProvidersUrl the shop plays its own payment gateway and message providers (the provider simulator).
-var embeddedProviders = string.IsNullOrEmpty(builder.Configuration["Shop:ProvidersUrl"]);
-if (embeddedProviders)
+// `dotnet run -- demo flash-sale …` runs the flash-sale demo; anything else runs the shop.
+if (args is ["demo", .. var demo])
 {
-    builder.Services.AddProviderSimulator();
+    return await FlashSaleDemo.RunAsync(demo);
 }
-builder.Services.AddCommerceKitProblemDetails();
 
-// Every shop endpoint is limited per client address (Shop:RateLimits:RequestsPerSecondPerAddress), with the
-// RateLimit headers on every response. Health probes are not: a limited probe could get a healthy node restarted.
-var perAddress = builder.Configuration.GetValue("Shop:RateLimits:RequestsPerSecondPerAddress", 100);
-builder.Services.AddRateLimiter(o => o.AddCommerceKitPolicy(
-    "per-address", new TokenBucketPolicy(perAddress, TimeSpan.FromSeconds(1)), http => http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
-
-var app = builder.Build();
-
-// Listening from the start, so the admin counters include everything the libraries measured.
-app.Services.GetRequiredService<ShopMetrics>();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRateLimiter();
-
-app.MapGroup("").RequireRateLimiting("per-address").MapProductEndpoints().MapOrderEndpoints().MapCustomerNotificationEndpoints().MapAdminEndpoints();
-if (embeddedProviders)
-{
-    app.MapGroup("/simulator").MapProviderSimulator();
-}
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-
-app.Run();
+await ShopApp.Create(args).RunAsync();
+return 0;
 
 /// <summary>The shop's entry point, visible to its end-to-end tests.</summary>
 public partial class Program;

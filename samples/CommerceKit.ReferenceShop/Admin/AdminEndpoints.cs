@@ -1,9 +1,11 @@
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using CommerceKit.AspNetCore.ProblemDetails;
 using CommerceKit.Inventory;
 using CommerceKit.Notifications;
 using CommerceKit.Outbox;
+using CommerceKit.ReferenceShop.Notifications;
 using CommerceKit.ReferenceShop.Catalog;
 using CommerceKit.ReferenceShop.Orders;
 using CommerceKit.Sagas;
@@ -22,6 +24,7 @@ internal static class AdminEndpoints
         admin.MapGet("/stock/{sku}", GetStockAsync);
         admin.MapGet("/stats", GetStatsAsync);
         admin.MapPut("/products/{sku}", PutProductAsync);
+        admin.MapPost("/faults", InjectFaultsAsync);
         return endpoints;
     }
 
@@ -34,6 +37,22 @@ internal static class AdminEndpoints
                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(configured), Encoding.UTF8.GetBytes(given))
             ? CommerceKitProblems.Problem(401, "unauthorized", $"Admin endpoints need a valid {OrderEndpoints.AdminKeyHeader} header.")
             : await next(context);
+    }
+
+    public sealed record FaultSettings(string? Target, double FailureRate, int LatencyMs, bool Outage);
+
+    // The dashboard's fault button: forwarded to the provider simulator, in process or at Shop:ProvidersUrl.
+    private static async Task<IResult> InjectFaultsAsync(FaultSettings faults, IHttpClientFactory clients, CancellationToken cancellationToken)
+    {
+        if (faults.Target is not ("payments" or "mail" or "push") || faults.FailureRate is < 0 or > 1 || faults.LatencyMs is < 0 or > 60_000)
+        {
+            return CommerceKitProblems.Problem(400, ProblemCodes.InvalidRequest, "Faults need a target (payments, mail or push), a failure rate from 0 to 1 and a latency from 0 to 60,000 ms.");
+        }
+
+        using var response = await clients.CreateClient(SimulatorMessageProvider.Client).PostAsJsonAsync("admin/faults", faults, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? Results.Ok(faults)
+            : CommerceKitProblems.Problem(503, ProblemCodes.BackendUnavailable, "The provider simulator did not take the faults.");
     }
 
     public sealed record ProductUpdate(string? Name, string? Description, long PriceCents, string? Currency, long OnHand);
@@ -75,6 +94,7 @@ internal static class AdminEndpoints
         OutboxStore outbox,
         NotificationStore notifications,
         ShopMetrics metrics,
+        SpanTimings timings,
         CancellationToken cancellationToken)
     {
         var bySagaStatus = await sagas.CountByStatusAsync(cancellationToken);
@@ -112,6 +132,7 @@ internal static class AdminEndpoints
                 deadLettered = metrics.Count("commercekit.notification.dead_lettered"),
             },
             rateLimitRejections = metrics.Count("commercekit.ratelimit.decisions", "rejected"),
+            spanTimings = timings.IsEnabled ? timings.Snapshot() : null,
         });
     }
 }

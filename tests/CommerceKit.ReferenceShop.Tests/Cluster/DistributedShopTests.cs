@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using CommerceKit.ReferenceShop.Demo;
 using System.Text.Json;
 
 namespace CommerceKit.ReferenceShop.Tests.Cluster;
@@ -26,7 +27,7 @@ public sealed class DistributedShopTests(ShopCluster cluster)
     {
         await cluster.PutProductAsync("FLASH-001", 100);
 
-        var purchases = await Buyer.CrowdAsync(cluster.Shops, 1000, "flash", "FLASH-001");
+        var purchases = await Buyers.CrowdAsync(cluster.Shops, 1000, "flash", "FLASH-001");
 
         AssertNoServerErrors(purchases);
         var confirmed = purchases.Where(purchase => purchase.Status == "confirmed").ToList();
@@ -45,8 +46,8 @@ public sealed class DistributedShopTests(ShopCluster cluster)
     {
         await cluster.PutProductAsync("IDEM-001", 10);
 
-        var same = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Buyer.BuyAsync(cluster.Shops, i, "idem-alice", "IDEM-001", key: "one-key")));
-        var other = await Buyer.BuyAsync(cluster.Shops, 0, "idem-bob", "IDEM-001", key: "one-key");
+        var same = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Buyers.BuyAsync(cluster.Shops, i, "idem-alice", "IDEM-001", key: "one-key")));
+        var other = await Buyers.BuyAsync(cluster.Shops, 0, "idem-bob", "IDEM-001", key: "one-key");
 
         Assert.All(same, purchase => Assert.Equal("confirmed", purchase.Status));
         var orderId = Assert.Single(same.Select(purchase => purchase.OrderId).Distinct());
@@ -63,8 +64,8 @@ public sealed class DistributedShopTests(ShopCluster cluster)
     {
         await cluster.PutProductAsync("DECLINE-001", 5);
 
-        var declined = await Buyer.BuyAsync(cluster.Shops, 0, "decline-dave", "DECLINE-001", "tok_decline", emailDomain: "decline.test");
-        var control = await Buyer.BuyAsync(cluster.Shops, 1, "decline-erin", "DECLINE-001", emailDomain: "decline.test");
+        var declined = await Buyers.BuyAsync(cluster.Shops, 0, "decline-dave", "DECLINE-001", "tok_decline", emailDomain: "decline.test");
+        var control = await Buyers.BuyAsync(cluster.Shops, 1, "decline-erin", "DECLINE-001", emailDomain: "decline.test");
 
         Assert.Equal(("failed", "payment_declined"), (declined.Status, declined.FailureCode));
         Assert.Equal(402, declined.Answers[^1]);
@@ -93,7 +94,7 @@ public sealed class DistributedShopTests(ShopCluster cluster)
         IReadOnlyList<Purchase> purchases;
         try
         {
-            var sale = Buyer.CrowdAsync(cluster.Shops, 60, "fault", "FAULT-001");
+            var sale = Buyers.CrowdAsync(cluster.Shops, 60, "fault", "FAULT-001");
             await Task.Delay(1_000);
             await cluster.SetFaultsAsync("payments", failureRate: 0.3, outage: true);
             await Task.Delay(5_000);
@@ -120,10 +121,11 @@ public sealed class DistributedShopTests(ShopCluster cluster)
         IReadOnlyList<Purchase> purchases;
         try
         {
-            // A slow gateway keeps orders in flight on every instance when one is killed.
-            await cluster.SetFaultsAsync("payments", latencyMs: 500);
-            var sale = Buyer.CrowdAsync(cluster.Shops, 80, "kill", "KILL-001");
-            await Task.Delay(1_500);
+            // Every charge takes 2 s, so a second into the sale every order is in flight, a third of them on the
+            // instance that is killed.
+            await cluster.SetFaultsAsync("payments", latencyMs: 2_000);
+            var sale = Buyers.CrowdAsync(cluster.Shops, 80, "kill", "KILL-001");
+            await Task.Delay(1_000);
             cluster.Kill(2);
             purchases = await sale;
         }
@@ -149,7 +151,7 @@ public sealed class DistributedShopTests(ShopCluster cluster)
     {
         await cluster.PutProductAsync("REDIS-001", 30);
 
-        var sale = Buyer.CrowdAsync(cluster.Shops, 50, "redis", "REDIS-001");
+        var sale = Buyers.CrowdAsync(cluster.Shops, 50, "redis", "REDIS-001");
         await Task.Delay(1_000);
         cluster.Redis.Kill();
         using var probe = await OrderWhileDownAsync();
@@ -166,7 +168,7 @@ public sealed class DistributedShopTests(ShopCluster cluster)
         Assert.Equal(30, confirmed);
         await AssertChargedOnceAsync(purchases);
         Assert.Equal((0L, 0L), await cluster.StockAsync("REDIS-001"));
-        var after = await Buyer.BuyAsync(cluster.Shops, 2, "redis-after", "REDIS-001");
+        var after = await Buyers.BuyAsync(cluster.Shops, 2, "redis-after", "REDIS-001");
         Assert.Equal(("failed", "out_of_stock"), (after.Status, after.FailureCode));
     }
 
@@ -174,7 +176,7 @@ public sealed class DistributedShopTests(ShopCluster cluster)
     public async Task Another_customers_order_and_notifications_are_404_and_admin_endpoints_without_the_key_are_401()
     {
         await cluster.PutProductAsync("PRIVATE-001", 5);
-        var mine = await Buyer.BuyAsync(cluster.Shops, 0, "private-frank", "PRIVATE-001");
+        var mine = await Buyers.BuyAsync(cluster.Shops, 0, "private-frank", "PRIVATE-001");
         Assert.Equal("confirmed", mine.Status);
 
         foreach (var shop in cluster.Shops)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -16,7 +14,6 @@ public sealed class ShopCluster : IAsyncLifetime
 {
     public const string AdminKey = "cluster-admin-key";
     private const int InstanceCount = 3;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly ServerProcess?[] _instances = new ServerProcess?[InstanceCount];
     private readonly int[] _ports = new int[InstanceCount];
@@ -42,7 +39,7 @@ public sealed class ShopCluster : IAsyncLifetime
         _database = new NpgsqlConnectionStringBuilder(await PostgreSqlDatabases.CreateEmptyAsync(_postgres.ConnectionString)) { MaxPoolSize = 40, Timeout = 30 }.ConnectionString;
 
         var simulatorPort = FreePorts.Next();
-        _simulator = ServerProcess.Start("dotnet", [Program("CommerceKit.ProviderSimulator"), $"--urls=http://127.0.0.1:{simulatorPort}"], AppContext.BaseDirectory);
+        _simulator = ShopProcesses.Start("CommerceKit.ProviderSimulator", [$"--urls=http://127.0.0.1:{simulatorPort}"]);
         Simulator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{simulatorPort}/"), Timeout = TimeSpan.FromSeconds(30) };
         var clients = new HttpClient[InstanceCount];
         for (var i = 0; i < InstanceCount; i++)
@@ -56,7 +53,7 @@ public sealed class ShopCluster : IAsyncLifetime
         }
 
         Shops = clients;
-        await WaitUntilAsync(Simulator, "v1/charges", () => _simulator.Output);
+        await ShopProcesses.WaitUntilAsync(Simulator, "v1/charges", _simulator);
 
         // All three at once: schema creation and seeding must be safe when instances start together.
         await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(StartInstanceAsync));
@@ -88,10 +85,9 @@ public sealed class ShopCluster : IAsyncLifetime
     public async Task StartInstanceAsync(int index)
     {
         _instances[index]?.Dispose();
-        var process = ServerProcess.Start(
-            "dotnet",
+        var process = ShopProcesses.Start(
+            "CommerceKit.ReferenceShop",
             [
-                Program("CommerceKit.ReferenceShop"),
                 $"--urls=http://127.0.0.1:{_ports[index]}",
                 $"--ConnectionStrings:Redis={Redis.Configuration}",
                 $"--ConnectionStrings:Postgres={_database}",
@@ -105,10 +101,9 @@ public sealed class ShopCluster : IAsyncLifetime
                 "--CommerceKit:Sagas:RecoveryInterval=00:00:01",
                 "--CommerceKit:Idempotency:Lease=00:00:10",
                 "--Logging:LogLevel:Default=Warning",
-            ],
-            AppContext.BaseDirectory);
+            ]);
         _instances[index] = process;
-        await WaitUntilAsync(Shops[index], "health/ready", () => process.Output);
+        await ShopProcesses.WaitUntilAsync(Shops[index], "health/ready", process);
     }
 
     /// <summary>Where the process wrote what it did, for failure messages.</summary>
@@ -143,32 +138,5 @@ public sealed class ShopCluster : IAsyncLifetime
         using var response = await Shops[1].SendAsync(request);
         var stock = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (stock.GetProperty("onHand").GetInt64(), stock.GetProperty("reserved").GetInt64());
-    }
-
-    // The programs are built into this test project's output (ProjectReference), with their runtimeconfig and deps.
-    private static string Program(string name) => Path.Combine(AppContext.BaseDirectory, name + ".dll");
-
-    private static async Task WaitUntilAsync(HttpClient client, string path, Func<string> output)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeout)
-        {
-            try
-            {
-                using var response = await client.GetAsync(path);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{client.BaseAddress}{path} was not ready after {StartTimeout.TotalSeconds} s:\n{output()}"));
     }
 }
