@@ -3,11 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CommerceKit.Inventory;
-using CommerceKit.ReferenceShop.Notifications;
 using CommerceKit.ReferenceShop.Orders;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommerceKit.ReferenceShop.Tests;

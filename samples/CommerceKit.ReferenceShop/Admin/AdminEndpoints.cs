@@ -23,6 +23,11 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin").AddEndpointFilter(RequireAdminKeyAsync);
         admin.MapGet("/stock/{sku}", GetStockAsync);
         admin.MapGet("/stats", GetStatsAsync);
+        admin.MapDelete("/stats/span-timings", (SpanTimings timings) =>
+        {
+            timings.Reset();
+            return Results.NoContent();
+        });
         admin.MapPut("/products/{sku}", PutProductAsync);
         admin.MapPost("/faults", InjectFaultsAsync);
         return endpoints;

@@ -35,6 +35,9 @@ internal sealed class SpanTimings : IDisposable
     public IReadOnlyDictionary<string, SpanTiming> Snapshot() =>
         _timings.ToDictionary(entry => entry.Key, entry => entry.Value.Read(), StringComparer.Ordinal);
 
+    /// <summary>Starts counting afresh (after a warm-up).</summary>
+    public void Reset() => _timings.Clear();
+
     public void Dispose() => _listener?.Dispose();
 
     private void Record(Activity activity)

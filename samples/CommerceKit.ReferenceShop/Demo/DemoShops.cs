@@ -50,7 +50,7 @@ internal sealed class DemoShops : IAsyncDisposable
 
             var simulator = WebApplication.CreateBuilder();
             simulator.WebHost.UseUrls("http://127.0.0.1:0");
-            simulator.Logging.SetMinimumLevel(LogLevel.Warning);
+            simulator.Logging.ClearProviders(); // the demo's console is its progress bar and report
             simulator.Services.AddProviderSimulator();
             var simulatorApp = simulator.Build();
             simulatorApp.MapProviderSimulator();

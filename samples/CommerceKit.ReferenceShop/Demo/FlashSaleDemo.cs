@@ -14,6 +14,7 @@ namespace CommerceKit.ReferenceShop.Demo;
 /// </summary>
 internal static class FlashSaleDemo
 {
+    private const string WarmupSku = "GIFT-CARD-25";
     private static readonly TimeSpan BuyerDeadline = TimeSpan.FromMinutes(3);
 
     public static async Task<int> RunAsync(string[] args)
@@ -41,8 +42,20 @@ internal static class FlashSaleDemo
         };
 
         AnsiConsole.MarkupLine($"Starting {options.Instances} shop instance(s), {(servers.IsDistributed ? "on Redis and PostgreSQL" : "embedded (in memory)")}…");
-        await using var shops = await DemoShops.StartAsync(options.ShopArgs, options.Instances, stop.Token);
-        var report = await SellAsync(shops, options, stop.Token);
+        await using var floor = options.Floor && servers.IsDistributed ? new ServerFloor(servers.Postgres!, servers.Redis!, options.Concurrency) : null;
+        FlashSaleReport report;
+        ServerWork? work;
+        await using (var shops = await DemoShops.StartAsync(options.ShopArgs, options.Instances, stop.Token))
+        {
+            (report, work) = await SellAsync(shops, options, floor, stop.Token);
+        }
+
+        // The floor runs once the shops are gone: the same servers, all their connections free for it.
+        if (floor is not null && work is not null)
+        {
+            report = report with { Floor = await floor.RunAsync(options.Buyers, options.Concurrency, work, stop.Token) };
+        }
+
         Print(report);
         if (options.ReportPath is { } path)
         {
@@ -53,11 +66,25 @@ internal static class FlashSaleDemo
         return report.Passed ? 0 : 1;
     }
 
-    private static async Task<FlashSaleReport> SellAsync(DemoShops shops, FlashSaleOptions options, CancellationToken cancellationToken)
+    private static async Task<(FlashSaleReport Report, ServerWork? WorkPerOrder)> SellAsync(
+        DemoShops shops, FlashSaleOptions options, ServerFloor? floor, CancellationToken cancellationToken)
     {
         var sku = CatalogSeed.FlashSaleSku;
-        await PutStockAsync(shops, sku, options.Stock, cancellationToken);
         var run = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
+        if (options.Warmup > 0)
+        {
+            // Compiled code, pooled connections and warm caches: the measured sale starts from a running shop.
+            await PutStockAsync(shops, WarmupSku, options.Warmup, cancellationToken);
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, options.Warmup),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                async (i, token) => await Buyer.BuyAsync(
+                    shops.Shops, i, $"warmup-{run}-{i}", $"warmup{i}@{run}.warmup.test", WarmupSku, "tok_ok", null, BuyerDeadline, token));
+            await ResetSpanTimingsAsync(shops, cancellationToken);
+        }
+
+        await PutStockAsync(shops, sku, options.Stock, cancellationToken);
+        var workBefore = floor is null ? null : await floor.CountAsync(cancellationToken);
         var purchases = new Purchase[options.Buyers];
         var clock = Stopwatch.StartNew();
         await AnsiConsole.Progress()
@@ -85,12 +112,13 @@ internal static class FlashSaleDemo
             });
         var seconds = clock.Elapsed.TotalSeconds;
 
+        var messages = await MessagesOfRunAsync(shops, run, purchases.Count(purchase => purchase.IsConfirmed), cancellationToken);
+        var workPerOrder = floor is null || workBefore is null ? null : (await floor.CountAsync(cancellationToken)).PerOrder(workBefore, options.Buyers);
         var confirmedOrders = purchases.Where(purchase => purchase.IsConfirmed).Select(purchase => purchase.OrderId!).ToHashSet(StringComparer.Ordinal);
-        var messages = await MessagesOfRunAsync(shops, run, confirmedOrders.Count, cancellationToken);
         var charges = await ChargesOfAsync(shops, purchases, cancellationToken);
         var stock = await StockAsync(shops, sku, cancellationToken);
         var latencies = purchases.Select(purchase => purchase.Latency.TotalMilliseconds).Order().ToArray();
-        return new FlashSaleReport
+        var report = new FlashSaleReport
         {
             Instances = shops.Shops.Count,
             Buyers = options.Buyers,
@@ -104,13 +132,25 @@ internal static class FlashSaleDemo
             ReservedAfterwards = stock.Reserved,
             EmailsSent = messages.Count(channel => channel == "email"),
             PushesSent = messages.Count(channel => channel == "push"),
-            P50Milliseconds = Percentile(latencies, 0.50),
-            P95Milliseconds = Percentile(latencies, 0.95),
-            P99Milliseconds = Percentile(latencies, 0.99),
+            P50Milliseconds = ServerFloor.Percentile(latencies, 0.50),
+            P95Milliseconds = ServerFloor.Percentile(latencies, 0.95),
+            P99Milliseconds = ServerFloor.Percentile(latencies, 0.99),
             OrdersPerSecond = options.Buyers / seconds,
             Seconds = seconds,
             Spans = await SpansAsync(shops, options.Buyers, cancellationToken),
         };
+        return (report, workPerOrder);
+    }
+
+    private static async Task ResetSpanTimingsAsync(DemoShops shops, CancellationToken cancellationToken)
+    {
+        foreach (var shop in shops.Shops)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, "admin/stats/span-timings");
+            request.Headers.Add("X-Admin-Key", shops.AdminKey);
+            using var response = await shop.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     private static async Task PutStockAsync(DemoShops shops, string sku, int stock, CancellationToken cancellationToken)
@@ -189,9 +229,6 @@ internal static class FlashSaleDemo
             .ToDictionary(entry => entry.Key, entry => new SpanShare(entry.Value.Count, Math.Round(entry.Value.Milliseconds / buyers, 3)), StringComparer.Ordinal);
     }
 
-    private static double Percentile(double[] sorted, double quantile) =>
-        sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)], 1);
-
     private static void Print(FlashSaleReport report)
     {
         static string Must(long value) => value == 0 ? "[green]0[/]" : $"[red]{value}[/]";
@@ -218,6 +255,15 @@ internal static class FlashSaleDemo
             }
 
             AnsiConsole.Write(spans);
+        }
+
+        if (report.Floor is { } floor)
+        {
+            var floorTable = new Table().AddColumn("same server work, raw (floor)").AddColumn(new TableColumn("").RightAligned());
+            floorTable.AddRow("per order", $"{floor.CommitsPerOrder} PostgreSQL commits, {floor.RedisCommandsPerOrder} Redis commands");
+            floorTable.AddRow("throughput", $"{floor.OrdersPerSecond:0.0} orders/s (sale: {report.OrdersPerSecond / floor.OrdersPerSecond:0.00}×)");
+            floorTable.AddRow("latency p50 / p99", $"{floor.P50Milliseconds:0.0} / {floor.P99Milliseconds:0.0} ms (sale p99: {report.P99Milliseconds / floor.P99Milliseconds:0.00}×)");
+            AnsiConsole.Write(floorTable);
         }
 
         AnsiConsole.MarkupLine(report.Passed ? "[green]Nothing oversold, nothing charged twice.[/]" : "[red]Something that must be 0 is not.[/]");

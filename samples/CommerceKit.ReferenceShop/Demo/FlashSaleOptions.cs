@@ -3,13 +3,13 @@ using System.Globalization;
 namespace CommerceKit.ReferenceShop.Demo;
 
 /// <summary>
-/// <c>demo flash-sale [--buyers N] [--stock N] [--concurrency N] [--instances N] [--report FILE]</c>; every other
+/// <c>demo flash-sale [--buyers N] [--stock N] [--concurrency N] [--instances N] [--warmup N] [--floor] [--report FILE]</c>; every other
 /// argument (<c>--ConnectionStrings:Redis=…</c>) configures the shops.
 /// </summary>
-internal sealed record FlashSaleOptions(int Buyers, int Stock, int Concurrency, int Instances, string? ReportPath, string[] ShopArgs)
+internal sealed record FlashSaleOptions(int Buyers, int Stock, int Concurrency, int Instances, int Warmup, bool Floor, string? ReportPath, string[] ShopArgs)
 {
     public const string Usage =
-        "usage: demo flash-sale [--buyers N (2000)] [--stock N (100)] [--concurrency N (64)] [--instances N (1)] [--report FILE.json] [shop settings, e.g. --ConnectionStrings:Redis=…]";
+        "usage: demo flash-sale [--buyers N (2000)] [--stock N (100)] [--concurrency N (64)] [--instances N (1)] [--warmup N (0): orders of another product first, not counted] [--floor: then the same server work raw, distributed only] [--report FILE.json] [shop settings, e.g. --ConnectionStrings:Redis=…]";
 
     /// <summary>The options, or an explanation of what is wrong with <paramref name="args"/>.</summary>
     public static (FlashSaleOptions? Options, string? Error) Parse(string[] args)
@@ -19,7 +19,7 @@ internal sealed record FlashSaleOptions(int Buyers, int Stock, int Concurrency, 
             return (null, "The only demo is 'flash-sale'.");
         }
 
-        var options = new FlashSaleOptions(2_000, 100, 64, 1, null, []);
+        var options = new FlashSaleOptions(2_000, 100, 64, 1, 0, false, null, []);
         var shopArgs = new List<string>();
         for (var i = 0; i < rest.Length; i++)
         {
@@ -27,10 +27,11 @@ internal sealed record FlashSaleOptions(int Buyers, int Stock, int Concurrency, 
             var value = i + 1 < rest.Length ? rest[i + 1] : null;
             switch (name)
             {
-                case "--buyers" or "--stock" or "--concurrency" or "--instances":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < (name == "--stock" ? 0 : 1) || number > 1_000_000)
+                case "--buyers" or "--stock" or "--concurrency" or "--instances" or "--warmup":
+                    var least = name is "--stock" or "--warmup" ? 0 : 1;
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < least || number > 1_000_000)
                     {
-                        return (null, $"{name} takes a whole number{(name == "--stock" ? "" : " from 1")} up to 1,000,000.");
+                        return (null, $"{name} takes a whole number from {least} up to 1,000,000.");
                     }
 
                     options = name switch
@@ -38,9 +39,13 @@ internal sealed record FlashSaleOptions(int Buyers, int Stock, int Concurrency, 
                         "--buyers" => options with { Buyers = number },
                         "--stock" => options with { Stock = number },
                         "--concurrency" => options with { Concurrency = number },
+                        "--warmup" => options with { Warmup = number },
                         _ => options with { Instances = number },
                     };
                     i++;
+                    break;
+                case "--floor":
+                    options = options with { Floor = true };
                     break;
                 case "--report":
                     if (string.IsNullOrWhiteSpace(value))

@@ -49,6 +49,9 @@ internal sealed record FlashSaleReport
     /// </summary>
     public required IReadOnlyDictionary<string, SpanShare> Spans { get; init; }
 
+    /// <summary>The same server work replayed raw (<c>--floor</c>, distributed mode only).</summary>
+    public FloorResult? Floor { get; init; }
+
     public bool Passed => OversoldUnits == 0 && DuplicateCharges == 0 && ReservedAfterwards == 0;
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
