@@ -35,31 +35,43 @@ internal static class FlashSaleDemo
         }
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        ConsoleCancelEventHandler cancel = (_, e) =>
         {
             e.Cancel = true;
             stop.Cancel();
         };
+        Console.CancelKeyPress += cancel;
+        try
+        {
+            return await RunSaleAsync(options, servers, stop.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= cancel;
+        }
+    }
 
+    private static async Task<int> RunSaleAsync(FlashSaleOptions options, Hosting.ShopServers servers, CancellationToken cancellationToken)
+    {
         AnsiConsole.MarkupLine($"Starting {options.Instances} shop instance(s), {(servers.IsDistributed ? "on Redis and PostgreSQL" : "embedded (in memory)")}…");
         await using var floor = options.Floor && servers.IsDistributed ? new ServerFloor(servers.Postgres!, servers.Redis!, options.Concurrency) : null;
         FlashSaleReport report;
         ServerWork? work;
-        await using (var shops = await DemoShops.StartAsync(options.ShopArgs, options.Instances, stop.Token))
+        await using (var shops = await DemoShops.StartAsync(options.ShopArgs, options.Instances, cancellationToken))
         {
-            (report, work) = await SellAsync(shops, options, floor, stop.Token);
+            (report, work) = await SellAsync(shops, options, floor, cancellationToken);
         }
 
         // The floor runs once the shops are gone: the same servers, all their connections free for it.
         if (floor is not null && work is not null)
         {
-            report = report with { Floor = await floor.RunAsync(options.Buyers, options.Concurrency, work, stop.Token) };
+            report = report with { Floor = await floor.RunAsync(options.Buyers, options.Concurrency, work, cancellationToken) };
         }
 
         Print(report);
         if (options.ReportPath is { } path)
         {
-            await File.WriteAllTextAsync(path, report.ToJson(), stop.Token);
+            await File.WriteAllTextAsync(path, report.ToJson(), cancellationToken);
             AnsiConsole.MarkupLine($"Report written to [bold]{Markup.Escape(path)}[/].");
         }
 
