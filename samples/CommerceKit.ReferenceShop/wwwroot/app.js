@@ -1,13 +1,13 @@
 // The storefront: plain JavaScript over the shop's HTTP API (docs/reference-shop.md).
 const $ = (id) => document.getElementById(id);
+// crypto.randomUUID needs a secure context (https or localhost); getRandomValues works everywhere.
+const newKey = () => crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 const customer = $("customer");
 customer.value = localStorage.getItem("customer") || "customer-" + newKey().slice(0, 8);
 customer.addEventListener("change", () => { localStorage.setItem("customer", customer.value); refreshNotifications(); });
 localStorage.setItem("customer", customer.value);
 $("email").value = localStorage.getItem("email") || customer.value + "@example.com";
 
-// crypto.randomUUID needs a secure context (https or localhost); getRandomValues works everywhere.
-const newKey = () => crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 const euros = (cents) => (cents / 100).toFixed(2) + " EUR";
 const cell = (text) => { const td = document.createElement("td"); td.textContent = text ?? ""; return td; };
 
