@@ -41,7 +41,7 @@ internal sealed class ServerFloor(string postgres, string redis, int concurrency
         await ReplayAsync(orders, parallel, perOrder, cancellationToken, latencies);
         var seconds = clock.Elapsed.TotalSeconds;
         Array.Sort(latencies);
-        return new FloorResult(perOrder.Commits, perOrder.RedisCommands, orders / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+        return new FloorResult(perOrder.Commits, perOrder.RedisCommands, orders / seconds, Latencies.Percentile(latencies, 0.50), Latencies.Percentile(latencies, 0.99));
     }
 
     private async Task ReplayAsync(int orders, int parallel, ServerWork perOrder, CancellationToken cancellationToken, double[]? latencies = null)
@@ -80,9 +80,6 @@ internal sealed class ServerFloor(string postgres, string redis, int concurrency
             await _redis.DisposeAsync();
         }
     }
-
-    internal static double Percentile(double[] sorted, double quantile) =>
-        sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)], 1);
 
     private async Task<ConnectionMultiplexer> RedisAsync() => _redis ??= await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
 }

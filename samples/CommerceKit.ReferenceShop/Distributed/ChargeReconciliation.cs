@@ -23,6 +23,9 @@ internal sealed class ChargeReconciliation(
 {
     public const string LockName = "shop-job:reconcile-charges";
 
+    // Charges found to belong to a confirmed order: that never changes, so each is looked up once, not every round.
+    private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = configuration.GetValue("Shop:ReconciliationInterval", TimeSpan.FromMinutes(1));
@@ -58,8 +61,14 @@ internal sealed class ChargeReconciliation(
         var sagas = scope.ServiceProvider.GetRequiredService<ISagaRunner>();
         foreach (var charge in await gateway.ListChargesAsync(null, cancellationToken))
         {
-            if (!charge.IsRefundable || charge.OrderId is null || await orders.FindAsync(charge.OrderId, cancellationToken) is not null)
+            if (!charge.IsRefundable || charge.OrderId is null || _settled.Contains(charge.ChargeId))
             {
+                continue;
+            }
+
+            if (await orders.FindAsync(charge.OrderId, cancellationToken) is not null)
+            {
+                _settled.Add(charge.ChargeId);
                 continue;
             }
 

@@ -31,10 +31,16 @@ internal sealed class InMemoryOrderBook(IOutbox outbox) : IOrderBook
 
     private readonly ConcurrentDictionary<string, string> _emails = new(StringComparer.Ordinal);
 
-    // Memory has no transaction: the event goes first (its id is derived from the order's, so a second enqueue is
-    // refused), then the order, so a failure in between leaves the event to be enqueued again by the retried step.
+    // Memory has no transaction: the order goes first, so the event's handler always finds it (the confirmation is
+    // addressed to the order's email); the event is enqueued on every attempt, so a failure in between is repaired by
+    // the retried step, and a second enqueue is refused (the event's id is derived from the order's).
     public async ValueTask SaveAsync(ConfirmedOrder order, OutboxMessage placed, CancellationToken cancellationToken)
     {
+        if (_orders.TryAdd(order.OrderId, order))
+        {
+            _emails[order.CustomerId] = order.Email;
+        }
+
         try
         {
             await outbox.EnqueueAsync(placed, cancellationToken);
@@ -42,11 +48,6 @@ internal sealed class InMemoryOrderBook(IOutbox outbox) : IOrderBook
         catch (ArgumentException)
         {
             // The event is small and valid, so this is its id refused: an earlier attempt of this step enqueued it.
-        }
-
-        if (_orders.TryAdd(order.OrderId, order))
-        {
-            _emails[order.CustomerId] = order.Email;
         }
     }
 
