@@ -51,7 +51,10 @@ public sealed class PostgreSqlSagaCrashTests(PostgreSqlServerFixture postgres) :
     public async Task A_thousand_sagas_across_three_processes_all_end_when_one_process_is_killed()
     {
         const int Sagas = 1000;
-        var lease = TimeSpan.FromSeconds(3);
+
+        // Long enough that a live runner never loses a lease to a stall of the loaded CI machine (renewed every 2 s,
+        // it survives a 6 s stall): a loaded run with 3 s leases saw live runners' sagas taken over and rerun.
+        var lease = TimeSpan.FromSeconds(8);
         using var killed = await LeaseHolderProcess.StartAsync(Runner("load", "bulk", from: 0, count: 334, lease));
         using var second = await LeaseHolderProcess.StartAsync(Runner("load", "bulk", from: 334, count: 333, lease));
         using var third = await LeaseHolderProcess.StartAsync(Runner("load", "bulk", from: 667, count: 333, lease));
