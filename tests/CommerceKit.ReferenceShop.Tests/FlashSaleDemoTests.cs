@@ -3,7 +3,18 @@ using CommerceKit.ReferenceShop.Demo;
 
 namespace CommerceKit.ReferenceShop.Tests;
 
+/// <summary>
+/// Runs alone: the embedded demo's span counts come from a listener on every span of this process, so a shop of
+/// another test running meanwhile would add its sagas to the report's.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FlashSaleDemoCollection
+{
+    public const string Name = "Embedded flash-sale demo";
+}
+
 /// <summary><c>demo flash-sale</c> in embedded mode: the sale, its report, and its exit codes.</summary>
+[Collection(FlashSaleDemoCollection.Name)]
 public sealed class FlashSaleDemoTests
 {
     [Fact]

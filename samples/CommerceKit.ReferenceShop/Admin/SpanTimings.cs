@@ -12,6 +12,7 @@ internal sealed class SpanTimings : IDisposable
 {
     private readonly ConcurrentDictionary<string, Timing> _timings = new(StringComparer.Ordinal);
     private readonly ActivityListener? _listener;
+    private long _countingSinceTicks;
 
     public SpanTimings(IConfiguration configuration)
     {
@@ -35,13 +36,25 @@ internal sealed class SpanTimings : IDisposable
     public IReadOnlyDictionary<string, SpanTiming> Snapshot() =>
         _timings.ToDictionary(entry => entry.Key, entry => entry.Value.Read(), StringComparer.Ordinal);
 
-    /// <summary>Starts counting afresh (after a warm-up).</summary>
-    public void Reset() => _timings.Clear();
+    /// <summary>
+    /// Starts counting afresh (after a warm-up): only spans that start from now on count. A span that began before
+    /// may still end after (a saga's run span closes just after its caller got the answer).
+    /// </summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _countingSinceTicks, DateTime.UtcNow.Ticks);
+        _timings.Clear();
+    }
 
     public void Dispose() => _listener?.Dispose();
 
     private void Record(Activity activity)
     {
+        if (activity.StartTimeUtc.Ticks < Interlocked.Read(ref _countingSinceTicks))
+        {
+            return;
+        }
+
         var name = activity.OperationName;
         if (activity.GetTagItem("commercekit.saga.step") is string step)
         {
