@@ -141,7 +141,15 @@ internal sealed class SagaExecution : IRetryObserver
         }
         else
         {
-            SagaLog.StepFailed(_engine.Logger, SagaId, entry.Name, failure);
+            if (failure is SagaStepFailedException declined)
+            {
+                SagaLog.StepDeclined(_engine.Logger, SagaId, entry.Name, declined.Message);
+            }
+            else
+            {
+                SagaLog.StepFailed(_engine.Logger, SagaId, entry.Name, failure);
+            }
+
             var status = failure is SagaStepFailedException ? SagaStepStatus.Failed : SagaStepStatus.RetriesExhausted;
             journal[step] = entry with { Status = status, Attempts = attempts, StartedAt = _stepStarted, EndedAt = Now, LastError = Describe(failure) };
             _saga = _saga with { Status = SagaStatus.Compensating, FailedStep = entry.Name, Error = Describe(failure) };

@@ -10,6 +10,11 @@ internal static partial class SagaLog
     [LoggerMessage(802, LogLevel.Warning, "Saga {SagaId} step {Step} failed for good; the completed steps are compensated")]
     public static partial void StepFailed(ILogger logger, string sagaId, string step, Exception exception);
 
+    // A step that throws SagaStepFailedException decided the outcome itself (no stock, a declined card): a business
+    // result, common in a busy shop, so no warning and no stack trace.
+    [LoggerMessage(811, LogLevel.Information, "Saga {SagaId} step {Step} declined: {Reason}; the completed steps are compensated")]
+    public static partial void StepDeclined(ILogger logger, string sagaId, string step, string reason);
+
     [LoggerMessage(803, LogLevel.Error, "Saga {SagaId}: the compensation of step {Step} failed {Attempts} times; the saga is parked until an operator resumes it")]
     public static partial void CompensationFailed(ILogger logger, string sagaId, string step, int attempts, Exception exception);
 

@@ -2,6 +2,8 @@ using CommerceKit.ConformanceTests.Sagas;
 using CommerceKit.Sagas;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace CommerceKit.Tests.Sagas;
@@ -63,6 +65,32 @@ public sealed class SagaEngineTests
         Assert.Single(mine, m => m.Instrument == "commercekit.saga.step.retries" && (string?)m.Tags["commercekit.saga.step"] == "pay");
         Assert.Equal(["Compensated", "Completed"], mine.Where(m => m.Instrument == "commercekit.saga.ended").Select(m => (string)m.Tags["commercekit.saga.outcome"]!).Order());
         Assert.Contains(measurements, m => m.Instrument == "commercekit.saga.sagas" && (string?)m.Tags["commercekit.saga.status"] == "Completed" && m.Value >= 1);
+    }
+
+    [Fact]
+    public async Task A_step_that_declines_is_logged_as_information_without_a_stack_trace_and_one_out_of_attempts_as_a_warning_with_its_exception()
+    {
+        var services = new ServiceCollection().AddFakeLogging()
+            .AddSingleton(new SagaScript()).AddSingleton(new InstanceName("logged")).AddScoped<AttemptScope>();
+        services.AddCommerceKit().AddSagas(sagas => sagas.AddSaga<MeteredSaga>().Configure(o =>
+        {
+            o.StepRetryDelay = TimeSpan.Zero;
+            o.StepMaxAttempts = 2;
+        }));
+        await using var provider = services.BuildServiceProvider();
+        var runner = provider.GetRequiredService<ISagaRunner>();
+
+        await runner.RunAsync<MeteredSaga, ScriptState>("logged-declined", new ScriptState { FailPermanentlyAt = "pay" });
+        await runner.RunAsync<MeteredSaga, ScriptState>("logged-exhausted", new ScriptState { FailAt = "pay", FailTimes = 5 });
+
+        var logs = provider.GetFakeLogCollector().GetSnapshot();
+        var declined = Assert.Single(logs, log => log.Id.Id == 811);
+        Assert.Equal((LogLevel.Information, null), (declined.Level, declined.Exception));
+        Assert.Contains("logged-declined", declined.Message);
+        var exhausted = Assert.Single(logs, log => log.Id.Id == 802);
+        Assert.Equal(LogLevel.Warning, exhausted.Level);
+        Assert.NotNull(exhausted.Exception);
+        Assert.Contains("logged-exhausted", exhausted.Message);
     }
 
     [Fact]
