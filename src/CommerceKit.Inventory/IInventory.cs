@@ -40,6 +40,19 @@ public interface IInventory
     ValueTask<StockLevel> GetStockAsync(string sku, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads the stock of several SKUs in one request to the backend (a product page's availability): one level per
+    /// SKU, in the order given, each as <see cref="GetStockAsync"/> would read it; an unknown SKU has none.
+    /// </summary>
+    /// <param name="skus">The SKUs, at most <see cref="InventoryStore.MaxSkusPerRead"/>; may repeat, may be empty.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>The stock levels, <c>levels[i]</c> for <c>skus[i]</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="skus"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A SKU is not a valid key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More than <see cref="InventoryStore.MaxSkusPerRead"/> SKUs.</exception>
+    /// <exception cref="BackendUnavailableException">The backend could not be reached.</exception>
+    ValueTask<IReadOnlyList<StockLevel>> GetStockLevelsAsync(IReadOnlyList<string> skus, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Holds every line of <paramref name="request"/>, or none. Repeating a reservation id that is already known answers
     /// its first result (its original expiry) and holds nothing more; an unknown SKU has no stock.
     /// </summary>

@@ -8,6 +8,9 @@ namespace CommerceKit.Inventory;
 /// </summary>
 public abstract class InventoryStore
 {
+    /// <summary>The most SKUs <see cref="GetStockLevelsAsync"/> reads in one call: a bound on one request's size.</summary>
+    public const int MaxSkusPerRead = 1000;
+
     /// <summary>Creates the store.</summary>
     /// <param name="backendName">The backend, for telemetry: <c>memory</c>, <c>redis</c>, <c>postgresql</c>.</param>
     protected InventoryStore(string backendName)
@@ -45,6 +48,20 @@ public abstract class InventoryStore
         KeyGuard.ThrowIfInvalid(sku);
         cancellationToken.ThrowIfCancellationRequested();
         return GetStockCoreAsync(sku, cancellationToken);
+    }
+
+    /// <inheritdoc cref="IInventory.GetStockLevelsAsync"/>
+    public ValueTask<IReadOnlyList<StockLevel>> GetStockLevelsAsync(IReadOnlyList<string> skus, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(skus);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(skus.Count, MaxSkusPerRead, nameof(skus));
+        foreach (var sku in skus)
+        {
+            KeyGuard.ThrowIfInvalid(sku, nameof(skus));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return skus.Count == 0 ? ValueTask.FromResult<IReadOnlyList<StockLevel>>([]) : GetStockLevelsCoreAsync(skus, cancellationToken);
     }
 
     /// <inheritdoc cref="IInventory.ReserveAsync"/>
@@ -127,6 +144,25 @@ public abstract class InventoryStore
     /// <param name="cancellationToken">Cancels before the request is sent.</param>
     /// <returns>The stock level.</returns>
     protected abstract ValueTask<StockLevel> GetStockCoreAsync(string sku, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The backend's <see cref="GetStockLevelsAsync"/>; the SKUs are valid, at least one and at most
+    /// <see cref="MaxSkusPerRead"/>. This default reads one SKU after another; a backend that can read them in one
+    /// round trip overrides it.
+    /// </summary>
+    /// <param name="skus">The SKUs, in the order to answer them.</param>
+    /// <param name="cancellationToken">Cancels before the request is sent.</param>
+    /// <returns>One stock level per SKU, in order.</returns>
+    protected virtual async ValueTask<IReadOnlyList<StockLevel>> GetStockLevelsCoreAsync(IReadOnlyList<string> skus, CancellationToken cancellationToken)
+    {
+        var levels = new StockLevel[skus.Count];
+        for (var i = 0; i < levels.Length; i++)
+        {
+            levels[i] = await GetStockCoreAsync(skus[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return levels;
+    }
 
     /// <summary>The backend's <see cref="ReserveAsync"/>: atomic across the lines and the customer limit.</summary>
     /// <param name="request">The reservation.</param>

@@ -105,9 +105,9 @@ internal static class AdminEndpoints
         var bySagaStatus = await sagas.CountByStatusAsync(cancellationToken);
         long Sagas(params SagaStatus[] statuses) => statuses.Sum(status => bySagaStatus.GetValueOrDefault(status));
         var reserved = 0L;
-        foreach (var product in (await catalog.PageAsync(null, int.MaxValue, cancellationToken)).Items)
+        foreach (var products in (await catalog.PageAsync(null, int.MaxValue, cancellationToken)).Items.Chunk(InventoryStore.MaxSkusPerRead))
         {
-            reserved += (await inventory.GetStockAsync(product.Sku, cancellationToken)).Reserved;
+            reserved += (await inventory.GetStockLevelsAsync([.. products.Select(p => p.Sku)], cancellationToken)).Sum(level => level.Reserved);
         }
 
         var backlog = await outbox.GetBacklogAsync(cancellationToken);

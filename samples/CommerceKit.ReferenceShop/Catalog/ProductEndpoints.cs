@@ -37,13 +37,8 @@ internal static class ProductEndpoints
         }
 
         var (items, hasMore) = await catalog.PageAsync(afterSku, size, cancellationToken);
-        var summaries = new List<ProductSummary>(items.Count);
-        foreach (var p in items)
-        {
-            var stock = await inventory.GetStockAsync(p.Sku, cancellationToken);
-            summaries.Add(new ProductSummary(p.Sku, p.Name, p.PriceCents, p.Currency, stock.Available));
-        }
-
+        var stock = await inventory.GetStockLevelsAsync([.. items.Select(p => p.Sku)], cancellationToken);
+        var summaries = items.Select((p, i) => new ProductSummary(p.Sku, p.Name, p.PriceCents, p.Currency, stock[i].Available)).ToList();
         return TypedResults.Ok(new ProductPage(summaries, hasMore ? EncodeCursor(items[^1].Sku) : null));
     }
 

@@ -23,6 +23,9 @@ internal sealed class InventoryEngine : IInventory
     public ValueTask<StockLevel> GetStockAsync(string sku, CancellationToken cancellationToken = default) =>
         _store.GetStockAsync(sku, cancellationToken);
 
+    public ValueTask<IReadOnlyList<StockLevel>> GetStockLevelsAsync(IReadOnlyList<string> skus, CancellationToken cancellationToken = default) =>
+        _store.GetStockLevelsAsync(skus, cancellationToken);
+
     public async ValueTask<ReservationResult> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken = default)
     {
         var result = await _store.ReserveAsync(request, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,9 @@ internal sealed class InventorySql(string schema)
     // $1 sku, $2 retention ms.
     public string GetStock { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_get($1, $2)", schema);
 
+    // $1 skus, $2 retention ms.
+    public string GetStockLevels { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_get_many($1, $2)", schema);
+
     // $1 id, $2 skus, $3 quantities, $4 ttl ms, $5 customer, $6 limit, $7 retention ms.
     public string Reserve { get; } = SchemaScripts.Render("SELECT * FROM __SCHEMA__.inventory_reserve($1, $2, $3, $4, $5, $6, $7)", schema);
 

@@ -57,6 +57,26 @@ internal sealed class PostgreSqlInventoryStore : InventoryStore, IAsyncDisposabl
             },
             cancellationToken).ConfigureAwait(false);
 
+    protected override async ValueTask<IReadOnlyList<StockLevel>> GetStockLevelsCoreAsync(IReadOnlyList<string> skus, CancellationToken cancellationToken) =>
+        await RunAsync(
+            _sql.GetStockLevels,
+            [skus.ToArray(), _retentionMs],
+            async (command, token) =>
+            {
+                var levels = new List<StockLevel>(skus.Count);
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        levels.Add(new StockLevel(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+                    }
+                }
+
+                return (IReadOnlyList<StockLevel>)levels;
+            },
+            cancellationToken).ConfigureAwait(false);
+
     protected override async ValueTask<ReservationResult> ReserveCoreAsync(ReservationRequest request, CancellationToken cancellationToken) =>
         _batcher is not null && request.Lines.Count == 1
             ? await _batcher.ReserveAsync(request, cancellationToken).ConfigureAwait(false)

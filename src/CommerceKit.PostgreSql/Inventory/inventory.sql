@@ -225,6 +225,21 @@ BEGIN
 END;
 $$;
 
+-- Reads several SKUs' stock after expiring their due holds: a row per element of p_skus, in its order (repeats
+-- included), an unknown SKU with none.
+CREATE OR REPLACE FUNCTION __SCHEMA__.inventory_get_many(p_skus text[], p_retention_ms bigint)
+RETURNS TABLE (sku text, on_hand bigint, reserved bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM __SCHEMA__.inventory_expire_due(ARRAY(SELECT DISTINCT unnest(p_skus)), 1000, p_retention_ms);
+    RETURN QUERY
+    SELECT u.sku, coalesce(s.on_hand, 0), coalesce(s.reserved, 0)
+      FROM unnest(p_skus) WITH ORDINALITY AS u (sku, position)
+      LEFT JOIN __SCHEMA__.inventory_stock s ON s.sku = u.sku
+     ORDER BY u.position;
+END;
+$$;
+
 -- Sets (p_adjust false) or adjusts (true) a SKU's units on hand after expiring its due holds; the table's check
 -- refuses fewer units than are reserved. An adjustment updates first: PostgreSQL checks a proposed insert row (here
 -- a negative delta) before it looks for the conflict. An adjustment past p_max raises 22003 (numeric value out of

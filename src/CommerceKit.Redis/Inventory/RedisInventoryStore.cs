@@ -20,6 +20,7 @@ internal sealed class RedisInventoryStore : InventoryStore
     private const string Feature = "inv";
     private const int BusyRetries = 40;
     private static readonly TimeSpan s_busyDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly RedisValue[] s_stockFields = ["on", "res"];
 
     // How long past its time to live the record of a reservation being made outlives a caller that died making it,
     // so the sweeper still finds the lines it held.
@@ -53,11 +54,23 @@ internal sealed class RedisInventoryStore : InventoryStore
     protected override async ValueTask<StockLevel> GetStockCoreAsync(string sku, CancellationToken cancellationToken)
     {
         var stock = await _connection.ExecuteAsync(
-            static (database, key) => database.HashGetAsync(key, ["on", "res"]),
+            static (database, key) => database.HashGetAsync(key, s_stockFields),
             Stock(sku),
             cancellationToken).ConfigureAwait(false);
-        return new StockLevel(sku, (long?)stock[0] ?? 0, (long?)stock[1] ?? 0);
+        return Level(sku, stock);
     }
+
+    // One HMGET per SKU, all sent at once: one round trip, whichever cluster node each SKU's key lives on.
+    protected override async ValueTask<IReadOnlyList<StockLevel>> GetStockLevelsCoreAsync(IReadOnlyList<string> skus, CancellationToken cancellationToken)
+    {
+        var stocks = await _connection.ExecuteAsync(
+            static (database, keys) => Task.WhenAll(keys.Select(key => database.HashGetAsync(key, s_stockFields))),
+            skus.Select(Stock).ToArray(),
+            cancellationToken).ConfigureAwait(false);
+        return [.. skus.Select((sku, i) => Level(sku, stocks[i]))];
+    }
+
+    private static StockLevel Level(string sku, RedisValue[] stock) => new(sku, (long?)stock[0] ?? 0, (long?)stock[1] ?? 0);
 
     protected override async ValueTask<ReservationResult> ReserveCoreAsync(ReservationRequest request, CancellationToken cancellationToken)
     {

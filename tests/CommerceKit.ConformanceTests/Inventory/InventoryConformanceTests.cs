@@ -34,6 +34,21 @@ public abstract class InventoryConformanceTests : InventorySuite
     }
 
     [Fact]
+    public async Task Several_skus_are_read_at_once_in_the_order_asked_each_as_read_alone()
+    {
+        var inventory = await Backend.CreateInventoryAsync();
+        await inventory.SetStockAsync(Sku("a"), 10);
+        await inventory.SetStockAsync(Sku("b"), 3);
+        await inventory.ReserveAsync(Request("r1", "a", 4, Hour));
+
+        var levels = await (await Backend.CreateInventoryAsync()).GetStockLevelsAsync([Sku("b"), Sku("unknown"), Sku("a"), Sku("b")]);
+
+        Assert.Equal([new(Sku("b"), 3, 0), new(Sku("unknown"), 0, 0), new(Sku("a"), 10, 4), new StockLevel(Sku("b"), 3, 0)], levels);
+        Assert.Equal(await inventory.GetStockAsync(Sku("a")), levels[2]);
+        Assert.Empty(await inventory.GetStockLevelsAsync([]));
+    }
+
+    [Fact]
     public async Task Stock_never_drops_below_what_is_reserved()
     {
         var inventory = await Backend.CreateInventoryAsync();
@@ -241,6 +256,10 @@ public abstract class InventoryConformanceTests : InventorySuite
         Assert.Equal("sku", (await Assert.ThrowsAsync<ArgumentException>(async () => await inventory.SetStockAsync("", 1))).ParamName);
         Assert.Equal("onHand", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await inventory.SetStockAsync(Sku("a"), -1))).ParamName);
         Assert.Equal("sku", (await Assert.ThrowsAsync<ArgumentException>(async () => await inventory.GetStockAsync("a\nb"))).ParamName);
+        Assert.Equal("skus", (await Assert.ThrowsAsync<ArgumentException>(async () => await inventory.GetStockLevelsAsync([Sku("a"), "a\nb"]))).ParamName);
+        Assert.Equal("skus", (await Assert.ThrowsAsync<ArgumentNullException>(async () => await inventory.GetStockLevelsAsync(null!))).ParamName);
+        Assert.Equal("skus", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            async () => await inventory.GetStockLevelsAsync(Enumerable.Repeat(Sku("a"), InventoryStore.MaxSkusPerRead + 1).ToArray()))).ParamName);
         Assert.Equal("reservationId", (await Assert.ThrowsAsync<ArgumentException>(async () => await inventory.ConfirmAsync(new string('r', 257)))).ParamName);
         Assert.Equal("ttl", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await inventory.ExtendAsync(Id("r"), TimeSpan.Zero))).ParamName);
         Assert.Equal("reservationId", Assert.Throws<ArgumentException>(() => new ReservationRequest("", one, Hour)).ParamName);
