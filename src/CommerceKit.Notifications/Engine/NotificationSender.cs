@@ -12,6 +12,12 @@ namespace CommerceKit.Notifications.Engine;
 /// first), and workers send from them with weighted fairness, so a promotional flood neither delays an order
 /// confirmation by more than a few sends nor starves itself. Started by the host or on the dispatcher's first use.
 /// </summary>
+/// <remarks>
+/// Workers wait on one permit per queued notification, not on the queues: a queued notification wakes one worker.
+/// Waiting on both queues' <c>WaitToReadAsync</c> woke every idle worker for each notification (32 by default, all but
+/// one to find nothing), and left a waiter behind on the other queue each time, never freed while nothing was written
+/// to it: a shop that sends no promotions piled them up.
+/// </remarks>
 internal sealed class NotificationSender : BackgroundLoops
 {
     private readonly NotificationStore _store;
@@ -22,6 +28,7 @@ internal sealed class NotificationSender : BackgroundLoops
     private readonly Channel<QueuedNotification> _transactional;
     private readonly Channel<QueuedNotification> _promotional;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SemaphoreSlim _queued = new(0);
     private IDisposable? _subscription;
     private int _promotionsInFlight;
 
@@ -110,6 +117,7 @@ internal sealed class NotificationSender : BackgroundLoops
         foreach (var notification in claimed)
         {
             await queue.Writer.WriteAsync(notification, stoppingToken).ConfigureAwait(false);
+            _queued.Release();
         }
 
         return claimed.Count;
@@ -120,23 +128,19 @@ internal sealed class NotificationSender : BackgroundLoops
         var transactionalInARow = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            QueuedNotification? next = null;
-            if (transactionalInARow < _options.TransactionalWeight && _transactional.Reader.TryRead(out next))
+            await ((Task)_queued.WaitAsync(stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (stoppingToken.IsCancellationRequested)
             {
-                transactionalInARow++;
-            }
-            else if ((MayTakePromotion() && _promotional.Reader.TryRead(out next)) || _transactional.Reader.TryRead(out next))
-            {
-                transactionalInARow = 0;
+                return;
             }
 
+            var next = Take(ref transactionalInARow);
             if (next is null)
             {
-                // A sender held back from promotions looks again shortly, when one in flight may have ended.
-                await ((Task)Task.WhenAny(
-                    _transactional.Reader.WaitToReadAsync(stoppingToken).AsTask(),
-                    MayTakePromotion() ? _promotional.Reader.WaitToReadAsync(stoppingToken).AsTask() : Task.Delay(20, stoppingToken)))
-                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // Only promotions are queued and this sender is held back from them: the permit goes back, and the
+                // sender looks again shortly, when a promotion in flight may have ended.
+                _queued.Release();
+                await Task.Delay(20, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
 
@@ -158,6 +162,33 @@ internal sealed class NotificationSender : BackgroundLoops
                 {
                     Interlocked.Decrement(ref _promotionsInFlight);
                 }
+            }
+        }
+    }
+
+    // The permit this sender holds stands for a notification in one of the queues. Another sender can take the last
+    // one of a queue between two reads while one is written to the other, so the reads are tried until one succeeds;
+    // null only when the notifications left are promotions this sender may not take.
+    private QueuedNotification? Take(ref int transactionalInARow)
+    {
+        while (true)
+        {
+            if (transactionalInARow < _options.TransactionalWeight && _transactional.Reader.TryRead(out var next))
+            {
+                transactionalInARow++;
+                return next;
+            }
+
+            var mayTakePromotion = MayTakePromotion();
+            if ((mayTakePromotion && _promotional.Reader.TryRead(out next)) || _transactional.Reader.TryRead(out next))
+            {
+                transactionalInARow = 0;
+                return next;
+            }
+
+            if (!mayTakePromotion)
+            {
+                return null;
             }
         }
     }
