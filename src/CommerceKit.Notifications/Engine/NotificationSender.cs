@@ -29,6 +29,7 @@ internal sealed class NotificationSender : BackgroundLoops
     private readonly Channel<QueuedNotification> _promotional;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _queued = new(0);
+    private readonly SemaphoreSlim _transactionalQueued = new(0, 1);
     private IDisposable? _subscription;
     private int _promotionsInFlight;
 
@@ -62,17 +63,20 @@ internal sealed class NotificationSender : BackgroundLoops
         [PumpAsync, .. Enumerable.Range(0, _options.MaxConcurrency).Select(_ => (Func<CancellationToken, Task>)SendAsync), CloseDigestsAsync, ReportDepthAsync];
 
     /// <summary>Wakes the pump: a notification was accepted here, or a queue has room again.</summary>
-    public void Wake()
+    public void Wake() => Signal(_wake);
+
+    // Releases a semaphore of one permit unless it holds it already.
+    private static void Signal(SemaphoreSlim signal)
     {
-        if (_wake.CurrentCount == 0)
+        if (signal.CurrentCount == 0)
         {
             try
             {
-                _wake.Release();
+                signal.Release();
             }
             catch (SemaphoreFullException)
             {
-                // Already woken.
+                // Already signalled.
             }
         }
     }
@@ -120,6 +124,11 @@ internal sealed class NotificationSender : BackgroundLoops
             _queued.Release();
         }
 
+        if (category == NotificationCategory.Transactional && claimed.Count > 0)
+        {
+            Signal(_transactionalQueued);
+        }
+
         return claimed.Count;
     }
 
@@ -138,9 +147,10 @@ internal sealed class NotificationSender : BackgroundLoops
             if (next is null)
             {
                 // Only promotions are queued and this sender is held back from them: the permit goes back, and the
-                // sender looks again shortly, when a promotion in flight may have ended.
+                // sender looks again when a transactional notification is queued, or shortly, when a promotion in
+                // flight may have ended.
                 _queued.Release();
-                await Task.Delay(20, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)_transactionalQueued.WaitAsync(TimeSpan.FromMilliseconds(20), stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
 
