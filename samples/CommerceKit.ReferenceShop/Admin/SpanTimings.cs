@@ -42,6 +42,7 @@ internal sealed class SpanTimings : IDisposable
     /// </summary>
     public void Reset()
     {
+        // The system clock, not TimeProvider: it is the clock Activity.StartTimeUtc is read from.
         Interlocked.Exchange(ref _countingSinceTicks, DateTime.UtcNow.Ticks);
         _timings.Clear();
     }

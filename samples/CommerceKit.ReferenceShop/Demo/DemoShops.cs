@@ -15,10 +15,9 @@ internal sealed class DemoShops : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly List<IAsyncDisposable> _hosts = [];
     private readonly List<Process> _processes = [];
+    private readonly string _adminKey;
 
-    private DemoShops(string adminKey) => AdminKey = adminKey;
-
-    public string AdminKey { get; }
+    private DemoShops(string adminKey) => _adminKey = adminKey;
 
     /// <summary>One client per shop instance.</summary>
     public List<HttpClient> Shops { get; } = [];
@@ -76,6 +75,21 @@ internal sealed class DemoShops : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends an admin request, with the demo's admin key, to <paramref name="shop"/>; throws unless it succeeds.</summary>
+    public async Task<HttpResponseMessage> AdminAsync(HttpClient shop, HttpMethod method, string path, CancellationToken cancellationToken, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Add(Orders.OrderEndpoints.AdminKeyHeader, _adminKey);
+        var response = await shop.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            response.Dispose();
+            throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}.", null, response.StatusCode);
+        }
+
+        return response;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)
@@ -103,7 +117,7 @@ internal sealed class DemoShops : IAsyncDisposable
     // Every buyer comes from this machine's address: the per-address limit would turn the sale into 429s.
     private List<KeyValuePair<string, string?>> Settings() =>
     [
-        new("Shop:AdminKey", AdminKey),
+        new("Shop:AdminKey", _adminKey),
         new("Shop:RateLimits:RequestsPerSecondPerAddress", "1000000"),
         new("Shop:SpanTimings", "true"),
         new("Logging:LogLevel:Default", "Error"),

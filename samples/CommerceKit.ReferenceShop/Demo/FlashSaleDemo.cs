@@ -158,23 +158,19 @@ internal static class FlashSaleDemo
     {
         foreach (var shop in shops.Shops)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Delete, "admin/stats/span-timings");
-            request.Headers.Add("X-Admin-Key", shops.AdminKey);
-            using var response = await shop.SendAsync(request, cancellationToken);
-            response.EnsureSuccessStatusCode();
+            using var response = await shops.AdminAsync(shop, HttpMethod.Delete, "admin/stats/span-timings", cancellationToken);
         }
     }
 
     private static async Task PutStockAsync(DemoShops shops, string sku, int stock, CancellationToken cancellationToken)
     {
         var product = CatalogSeed.Products.Single(product => product.Sku == sku);
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"admin/products/{sku}")
-        {
-            Content = JsonContent.Create(new { name = product.Name, description = product.Description, priceCents = product.PriceCents, currency = product.Currency, onHand = stock }),
-        };
-        request.Headers.Add("X-Admin-Key", shops.AdminKey);
-        using var response = await shops.Shops[0].SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
+        using var response = await shops.AdminAsync(
+            shops.Shops[0],
+            HttpMethod.Put,
+            $"admin/products/{sku}",
+            cancellationToken,
+            JsonContent.Create(new { name = product.Name, description = product.Description, priceCents = product.PriceCents, currency = product.Currency, onHand = stock }));
     }
 
     // Confirmations are sent after the answer (outbox, then the dispatcher): wait for them a little.
@@ -211,9 +207,7 @@ internal static class FlashSaleDemo
 
     private static async Task<(long OnHand, long Reserved)> StockAsync(DemoShops shops, string sku, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"admin/stock/{sku}");
-        request.Headers.Add("X-Admin-Key", shops.AdminKey);
-        using var response = await shops.Shops[0].SendAsync(request, cancellationToken);
+        using var response = await shops.AdminAsync(shops.Shops[0], HttpMethod.Get, $"admin/stock/{sku}", cancellationToken);
         var stock = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         return (stock.GetProperty("onHand").GetInt64(), stock.GetProperty("reserved").GetInt64());
     }
@@ -223,9 +217,7 @@ internal static class FlashSaleDemo
         var totals = new Dictionary<string, (long Count, double Milliseconds)>(StringComparer.Ordinal);
         foreach (var shop in shops.Shops)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "admin/stats");
-            request.Headers.Add("X-Admin-Key", shops.AdminKey);
-            using var response = await shop.SendAsync(request, cancellationToken);
+            using var response = await shops.AdminAsync(shop, HttpMethod.Get, "admin/stats", cancellationToken);
             var stats = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
             if (stats.TryGetProperty("spanTimings", out var spans) && spans.ValueKind == JsonValueKind.Object)
             {
